@@ -1,0 +1,107 @@
+"""The engine: run the configured rules over posts and rank what they find.
+
+`lint_post` is a pure function of (post, rules, context); everything that is expensive to
+build (dictionaries, matchers, HTTP sessions) lives in `Context.cache` and is built at most
+once per process, which is what lets the same code run single-process, in a pool, or inside
+someone else's distributed engine.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Iterable, Iterator
+
+from .config import Config
+from .model import Finding, Post, Severity
+from .rules import Rule, matches, rule_type
+
+
+@dataclass(frozen=True)
+class Options:
+    """Run-wide choices from the command line that rule types may read."""
+
+    now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    offline: bool = False
+    use_cache: bool = True
+    lang: str | None = None
+    platform: str | None = None
+
+
+@dataclass
+class Context:
+    config: Config
+    options: Options
+    cache: dict[str, Any] = field(default_factory=dict)  # per-process resources, keyed by name
+
+    @property
+    def now(self) -> datetime:
+        return self.options.now
+
+    def resource(self, key: str, build: Any) -> Any:
+        """Build a resource once (a dictionary, a matcher) and reuse it for every post."""
+        if key not in self.cache:
+            self.cache[key] = build()
+        return self.cache[key]
+
+
+def effective(post: Post, options: Options) -> Post:
+    """Fill run-wide defaults (--platform, --lang) that a post does not set itself."""
+    from dataclasses import replace
+
+    changes = {}
+    if post.platform is None and options.platform:
+        changes["platform"] = options.platform
+    if options.lang and post.language is None:
+        changes["language"] = options.lang
+    return replace(post, **changes) if changes else post
+
+
+def lint_post(post: Post, rules: Iterable[Rule], ctx: Context) -> list[Finding]:
+    post = effective(post, ctx.options)
+    findings: list[Finding] = []
+    for rule in rules:
+        if post.ignore and any(matches(rule, s) for s in post.ignore):
+            continue
+        module = rule_type(rule.type)
+        if post.problems and rule.type != "input":
+            continue  # an unreadable post only gets its input findings
+        try:
+            findings.extend(module.check(post, rule, ctx))
+        except Exception as exc:  # a bug in one rule must not stop the run or the other posts
+            if os.environ.get("POSTLINT_DEBUG"):
+                raise
+            findings.append(rule.finding(
+                post, line=post.locator.line, severity=Severity.ERROR,
+                message=f"postlint could not apply this rule to the post ({type(exc).__name__}: {exc}); "
+                        "please report it"))
+    return findings
+
+
+def lint_queue(posts: list[Post], rules: Iterable[Rule], ctx: Context) -> list[Finding]:
+    """Rules that need the whole queue (duplicates, bursts) via their module's `check_queue`."""
+    findings: list[Finding] = []
+    for rule in rules:
+        check_queue = getattr(rule_type(rule.type), "check_queue", None)
+        if check_queue is not None:
+            findings.extend(check_queue(posts, rule, ctx))
+    return findings
+
+
+def rank(findings: Iterable[Finding]) -> list[Finding]:
+    """Most severe first, then by file, post and position (the contract's order)."""
+    return sorted(findings, key=Finding.rank_key)
+
+
+def lint(posts: Iterable[Post], config: Config | None = None, rules: list[Rule] | None = None,
+         options: Options | None = None) -> Iterator[Finding]:
+    """Public API: findings for `posts` under one config, unranked, streamed post by post."""
+    from . import config as config_module
+    from .rules import configure, load_rules
+
+    cfg = config or config_module.DEFAULT
+    active = configure(rules if rules is not None else load_rules(), cfg, (), ())
+    ctx = Context(cfg, options or Options())
+    for post in posts:
+        yield from lint_post(post, active, ctx)

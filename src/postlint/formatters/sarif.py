@@ -1,0 +1,76 @@
+"""SARIF 2.1.0: one run, every loaded rule in tool.driver.rules, severity mapped to level."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from .. import __version__
+from ..model import Finding, Severity, Summary
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVEL = {Severity.CRITICAL: "error", Severity.ERROR: "error", Severity.WARNING: "warning",
+         Severity.INFO: "note"}
+
+
+def rule_descriptor(rule) -> dict:
+    help_text = "\n\n".join(x for x in (rule.summary, rule.rationale, rule.fix) if x)
+    return {
+        "id": rule.id,
+        "name": rule.id.replace(".", "/"),
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.rationale or rule.summary},
+        "help": {"text": help_text},
+        "defaultConfiguration": {"level": LEVEL[rule.severity]},
+        "properties": {"category": rule.category, "severity": str(rule.severity),
+                       "tags": [rule.category]},
+    }
+
+
+def result(finding: Finding, index: dict[str, int]) -> dict:
+    properties = {"post": finding.post, "category": finding.category,
+                  "severity": str(finding.severity), "match": finding.match}
+    if finding.topic:
+        properties["topic"] = finding.topic
+    if finding.suggestions:
+        properties["suggestions"] = list(finding.suggestions)
+    data = {
+        "ruleId": finding.rule,
+        "level": LEVEL[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": {"uri": finding.path.replace("\\", "/")},
+                "region": {
+                    "startLine": max(1, finding.line),
+                    "startColumn": max(1, finding.column),
+                    "endLine": max(finding.line, finding.end_line),
+                    "endColumn": max(1, finding.end_column),
+                },
+            }
+        }],
+        "properties": properties,
+    }
+    if finding.rule in index:
+        data["ruleIndex"] = index[finding.rule]
+    return data
+
+
+def render(findings: list[Finding], summary: Summary, rules: list, out: TextIO) -> None:
+    index = {rule.id: i for i, rule in enumerate(rules)}
+    document = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "postlint",
+                "version": __version__,
+                "informationUri": "https://pypi.org/project/postlint/",
+                "rules": [rule_descriptor(r) for r in rules],
+            }},
+            "results": [result(f, index) for f in findings],
+            "properties": {"summary": summary.to_dict()},
+        }],
+    }
+    json.dump(document, out, ensure_ascii=False, indent=2)
+    out.write("\n")

@@ -1,0 +1,47 @@
+"""Human output: findings grouped per post, worst post first, colour only on a terminal."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import TextIO
+
+from ..model import Finding, Severity, Summary
+
+STYLE = {Severity.CRITICAL: "bold white on red", Severity.ERROR: "bold red",
+         Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def render(findings: list[Finding], summary: Summary, rules: list, out: TextIO) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console(file=out, highlight=False, soft_wrap=True)
+    groups: dict[tuple[str, str, int], list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault((finding.path, finding.post, finding.post_index), []).append(finding)
+    ordered = sorted(groups.items(), key=lambda kv: (-max(f.severity for f in kv[1]), kv[0]))
+    for (path, post, _), items in ordered:
+        title = path if post in (path, _stem(path)) else f"{path} [{escape(post)}]"
+        console.print(f"[bold]{escape(title)}[/bold]")
+        for f in sorted(items, key=Finding.rank_key):
+            where = f"{f.line}:{f.column}"
+            line = (f"  {where:>7}  [{STYLE[f.severity]}]{str(f.severity):<8}[/]  "
+                    f"[dim]{f.rule}[/dim]  {escape(f.message)}")
+            if f.suggestions:
+                line += f" [green](suggestion: {escape(', '.join(f.suggestions))})[/green]"
+            console.print(line)
+        console.print()
+
+
+def _stem(path: str) -> str:
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0]
+
+
+def summary_line(summary: Summary) -> str:
+    posts = f"{summary.posts} post{'s' if summary.posts != 1 else ''}"
+    if not summary.findings:
+        return f"Checked {posts}: no findings."
+    parts = [f"{n} {s}" for s, n in sorted(summary.by_severity.items(), reverse=True) if n]
+    total = summary.findings
+    return f"Checked {posts}: {total} finding{'s' if total != 1 else ''} ({', '.join(parts)})."

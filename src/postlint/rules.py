@@ -1,0 +1,221 @@
+"""Rules are YAML data: load, validate and select them.
+
+A rule file holds `rules:`, a list of mappings. Every rule has the common keys below plus the
+keys its `type` module declares in `OPTIONS`; both are validated with file and line, so a
+user who adds a rule of an existing type never has to read Python to find a typo.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.resources
+import pkgutil
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Iterable
+
+import yaml
+
+from . import yamlfile as y
+from .errors import UsageError
+from .model import CATEGORIES, SEVERITY_NAMES, Finding, Post, Severity
+
+COMMON: dict[str, Any] = {
+    "id": y.STR,
+    "type": y.STR,
+    "category": y.choice(*CATEGORIES),
+    "severity": y.choice(*SEVERITY_NAMES),
+    "summary": y.STR,
+    "message": y.STR,
+    "rationale": y.STR,
+    "fix": y.STR,
+    "topic": y.STR,
+}
+REQUIRED = ("id", "type", "category", "severity", "summary", "message")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    type: str
+    category: str
+    severity: Severity
+    summary: str
+    message: str
+    rationale: str = ""
+    fix: str = ""
+    topic: str | None = None
+    options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    source: str = ""  # "file:line", shown by `explain`
+
+    def finding(
+        self,
+        post: Post,
+        span: tuple[int, int] | None = None,
+        *,
+        line: int | None = None,
+        column: int = 1,
+        severity: Severity | None = None,
+        message: str | None = None,
+        topic: str | None = None,
+        suggestions: Iterable[str] = (),
+        **fmt: Any,
+    ) -> Finding:
+        """A finding on the text `span` (start, end offsets), or at `line`/`column` without one.
+
+        The message is the rule's template (or `message`) filled with `fmt` and `{match}`.
+        """
+        if span is not None:
+            start, end = span
+            (l1, c1), (l2, c2) = post.locate(start), post.locate(end)
+            match = post.text[start:end]
+        else:
+            l1, c1 = (line or post.locator.line), column
+            l2, c2, match = l1, c1, str(fmt.pop("match", ""))
+        template = message if message is not None else self.message
+        return Finding(
+            path=post.path,
+            post=post.id,
+            rule=self.id,
+            category=self.category,
+            severity=severity if severity is not None else self.severity,
+            message=template.format_map(_Fields(match=match, **fmt)),
+            line=l1,
+            column=c1,
+            end_line=l2,
+            end_column=c2,
+            match=match,
+            topic=topic or self.topic,
+            suggestions=tuple(suggestions),
+            post_index=post.index,
+        )
+
+
+class _Fields(dict):
+    """Leave unknown `{placeholders}` as they are instead of raising KeyError."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+@lru_cache(maxsize=None)
+def rule_type_names() -> tuple[str, ...]:
+    """One module per rule type under postlint/ruletypes/."""
+    from . import ruletypes
+
+    return tuple(sorted(m.name for m in pkgutil.iter_modules(ruletypes.__path__)))
+
+
+@lru_cache(maxsize=None)
+def rule_type(name: str) -> ModuleType:
+    return importlib.import_module(f"postlint.ruletypes.{name}")
+
+
+def builtin_rules_dir() -> Path:
+    """Rules ship inside the wheel as `postlint/rules`; an editable checkout uses `rules/`."""
+    packaged = Path(str(importlib.resources.files("postlint"))) / "rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+def rule_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_file(path: Path) -> list[Rule]:
+    data, node = y.load(path)
+    where = str(path)
+    if data is None:
+        return []
+    y.validate(node, {"rules": y.list_of(y.ANY)}, where)
+    rules = []
+    for i, (item, item_node) in enumerate(zip(data.get("rules") or [], _seq(node, "rules"))):
+        line = item_node.start_mark.line + 1
+        if not isinstance(item, dict):
+            raise UsageError(f"rules[{i}] must be a mapping", where, line)
+        for key in REQUIRED:
+            if key not in item:
+                raise UsageError(f"rule {item.get('id', f'#{i + 1}')!r} needs {key!r}", where, line)
+        if item["type"] not in rule_type_names():
+            raise UsageError(
+                f"rule {item['id']!r}: unknown type {item['type']!r} "
+                f"(expected one of: {', '.join(rule_type_names())})",
+                where, y.find_line(item_node, "type") or line,
+            )
+        module = rule_type(item["type"])
+        y.validate(item_node, {**COMMON, **module.OPTIONS}, where, str(item["id"]))
+        options = {k: v for k, v in item.items() if k not in COMMON}
+        prepare = getattr(module, "prepare", None)
+        if prepare is not None:
+            try:
+                options = prepare(options)
+            except ValueError as exc:
+                raise UsageError(f"rule {item['id']!r}: {exc}", where, line) from None
+        rules.append(
+            Rule(
+                id=item["id"],
+                type=item["type"],
+                category=item["category"],
+                severity=Severity.parse(item["severity"]),
+                summary=item["summary"].strip(),
+                message=item["message"].strip(),
+                rationale=(item.get("rationale") or "").strip(),
+                fix=(item.get("fix") or "").strip(),
+                topic=item.get("topic"),
+                options=options,
+                source=f"{path}:{line}",
+            )
+        )
+    return rules
+
+
+def _seq(node: yaml.Node, key: str) -> list[yaml.Node]:
+    for k, v in node.value:
+        if k.value == key and isinstance(v, yaml.SequenceNode):
+            return v.value
+    return []
+
+
+def load_rules(extra_dirs: Iterable[Path] = ()) -> list[Rule]:
+    """Built-in rules, then user rules; a user rule with a built-in id replaces it."""
+    by_id: dict[str, Rule] = {}
+    dirs = [builtin_rules_dir(), *extra_dirs]
+    for directory in dirs:
+        if not directory.is_dir():
+            raise UsageError("rules directory not found", str(directory))
+        for path in rule_files(directory):
+            for rule in load_file(path):
+                by_id[rule.id] = rule
+    return sorted(by_id.values(), key=lambda r: r.id)
+
+
+def matches(rule: Rule, selector: str) -> bool:
+    """A selector is a rule id, a category, or an id prefix ending before a dot."""
+    return selector in (rule.id, rule.category) or rule.id.startswith(selector + ".")
+
+
+def check_selectors(rules: list[Rule], selectors: Iterable[str], option: str) -> None:
+    for selector in selectors:
+        if not any(matches(r, selector) for r in rules):
+            raise UsageError(f"{option} {selector}: no rule or category of that name")
+
+
+def configure(rules: list[Rule], config: Any, select: tuple[str, ...], ignore: tuple[str, ...]) -> list[Rule]:
+    """The rules that run for one config: select/ignore, `rules.disable`, `rules.severity`."""
+    known = {r.id for r in rules} | {r.category for r in rules}
+    for rule_id, path, line in config.rule_refs:
+        if rule_id not in known and not any(matches(r, rule_id) for r in rules):
+            raise UsageError(f"rules: no rule or category {rule_id!r}", path, line)
+    severity = dict(config.severity)
+    chosen = []
+    for rule in rules:
+        if select and not any(matches(rule, s) for s in select):
+            continue
+        if any(matches(rule, s) for s in (*ignore, *config.disable)):
+            continue
+        override = severity.get(rule.id) or severity.get(rule.category)
+        chosen.append(replace(rule, severity=override) if override is not None else rule)
+    return chosen

@@ -1,0 +1,93 @@
+"""Platform limits: length, hashtags and mentions, counted the way each platform counts.
+
+X does not count characters: it weighs code points (most scripts 2, Latin 1), counts every
+URL as 23 and every emoji as 2. Bluesky counts graphemes. Mastodon counts a URL as 23. The
+numbers live in `rules/platform.yaml`; this module only knows the counting methods.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import regex
+
+from .. import textspans
+from .. import yamlfile as y
+from ..model import Finding, Post
+
+COUNTING = {
+    "unit": y.choice("characters", "graphemes", "weighted"),
+    "url_length": y.INT,
+    "default_weight": y.INT,
+    "emoji_weight": y.INT,
+    "light_ranges": y.list_of(y.list_of(y.INT)),  # code point ranges of weight 1
+}
+OPTIONS = {
+    "measure": y.choice("length", "hashtags", "mentions"),
+    "limits": y.map_of(y.INT),
+    "counting": y.map_of(COUNTING),
+}
+
+GRAPHEME = regex.compile(r"\X")
+EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}]")
+
+
+def prepare(options: dict[str, Any]) -> dict[str, Any]:
+    if "measure" not in options or "limits" not in options:
+        raise ValueError("a platform rule needs `measure` and `limits`")
+    return options
+
+
+def check(post: Post, rule, ctx) -> Iterator[Finding]:
+    platform = post.platform
+    limit = rule.options["limits"].get(platform) if platform else None
+    if limit is None:
+        return
+    measure = rule.options["measure"]
+    if measure == "length":
+        counting = rule.options.get("counting", {})
+        method = counting.get(platform) or counting.get("default") or {"unit": "characters"}
+        count, cut = weighed_length(post.text.strip(), method, limit)
+        if count > limit:
+            offset = len(post.text) - len(post.text.lstrip())
+            yield rule.finding(post, (offset + cut, len(post.text.rstrip())),
+                               platform=platform, limit=limit, count=count)
+        return
+    spans = list(textspans.hashtags(post.text) if measure == "hashtags" else textspans.mentions(post.text))
+    if len(spans) > limit:
+        yield rule.finding(post, (spans[limit][0], spans[-1][1]),
+                           platform=platform, limit=limit, count=len(spans))
+
+
+def weighed_length(text: str, method: dict[str, Any], limit: int) -> tuple[int, int]:
+    """(length as the platform counts it, offset in `text` where the limit is first exceeded)."""
+    unit = method.get("unit", "characters")
+    url_length = method.get("url_length")
+    url_spans = list(textspans.urls(text)) if url_length else []
+    total, cut, pos = 0, len(text), 0
+
+    def add(amount: int, at: int) -> None:
+        nonlocal total, cut
+        total += amount
+        if total > limit and cut == len(text):
+            cut = at
+
+    for start, end in [*url_spans, (len(text), len(text))]:
+        for piece in GRAPHEME.finditer(text, pos, start):
+            add(_weight(piece.group(), unit, method), piece.start())
+        if start < len(text):
+            add(url_length, start)
+        pos = end
+    return total, cut
+
+
+def _weight(cluster: str, unit: str, method: dict[str, Any]) -> int:
+    if unit == "graphemes":
+        return 1
+    if unit == "characters":
+        return len(cluster)
+    if EMOJI.search(cluster):
+        return method.get("emoji_weight", 2)
+    ranges = method.get("light_ranges", ())
+    heavy = method.get("default_weight", 2)
+    return sum(1 if any(lo <= ord(ch) <= hi for lo, hi in ranges) else heavy for ch in cluster)

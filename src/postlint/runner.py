@@ -1,0 +1,153 @@
+"""A `check` run: read inputs, find each file's config, lint, collect findings.
+
+Kept apart from the CLI so that tests and the benchmark can drive a whole run without click,
+and so the process pool has a small, picklable unit of work: (config, rule settings, posts).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from itertools import chain, islice
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from .config import Config, ConfigResolver
+from .engine import Context, Options, lint_post, lint_queue
+from .errors import UsageError
+from .model import Finding, Post, Summary
+from .readers import read_posts
+from .rules import Rule, configure, load_rules, rule_type
+
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a worker process needs to rebuild the rule set by itself."""
+
+    rule_dirs: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    options: Options = field(default_factory=Options)
+
+
+@dataclass
+class Result:
+    findings: list[Finding]
+    summary: Summary
+    rules: list[Rule]
+    errors: list[UsageError]
+
+
+class _Linter:
+    """Per-process state: the loaded rules, and one rule set and Context per config."""
+
+    def __init__(self, settings: Settings, rules: list[Rule] | None = None):
+        self.settings = settings
+        self.rules = rules if rules is not None else load_rules(Path(d) for d in settings.rule_dirs)
+        self._active: dict[int, tuple[list[Rule], Context]] = {}
+        self._configs: list[Config] = []  # keep configs alive so id() stays unique
+
+    def for_config(self, config: Config) -> tuple[list[Rule], Context]:
+        key = id(config)
+        if key not in self._active:
+            self._configs.append(config)
+            active = configure(self.rules, config, self.settings.select, self.settings.ignore)
+            self._active[key] = (active, Context(config, self.settings.options))
+        return self._active[key]
+
+    def lint(self, config: Config, posts: list[Post]) -> list[Finding]:
+        active, ctx = self.for_config(config)
+        findings: list[Finding] = []
+        for post in posts:
+            findings.extend(lint_post(post, active, ctx))
+        return findings
+
+
+_WORKER: _Linter | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _WORKER
+    if _WORKER is None:  # spawned (not forked) workers load the rules themselves
+        _WORKER = _Linter(settings)
+
+
+def _work(config: Config, posts: list[Post]) -> list[Finding]:
+    assert _WORKER is not None
+    return _WORKER.lint(config, posts)
+
+
+def _chunks(items: Iterable[tuple[Config, Post]], size: int) -> Iterator[tuple[Config, list[Post]]]:
+    """Consecutive posts that share a config, in lists of at most `size`."""
+    current: Config | None = None
+    batch: list[Post] = []
+    for config, post in items:
+        if batch and (config is not current or len(batch) >= size):
+            yield current, batch  # type: ignore[misc]
+            batch = []
+        current = config
+        batch.append(post)
+    if batch:
+        yield current, batch  # type: ignore[misc]
+
+
+def run(
+    paths: list[str],
+    settings: Settings,
+    config_file: Path | None = None,
+    jobs: int | None = None,
+    note: Callable[[str], None] = lambda message: None,
+) -> Result:
+    """Lint every post under `paths`. Raises UsageError for a bad config or rule file."""
+    linter = _Linter(settings)
+    resolver = ConfigResolver(config_file)
+    errors: list[UsageError] = []
+    summary = Summary()
+    queue_posts: dict[int, tuple[Config, list[Post]]] = {}
+    needs_queue = any(hasattr(rule_type(r.type), "check_queue") for r in linter.rules)
+
+    def posts_with_config() -> Iterator[tuple[Config, Post]]:
+        for path, post in read_posts(paths, note, errors.append):
+            config = resolver.for_input(path)
+            summary.posts += 1
+            if needs_queue:
+                queue_posts.setdefault(id(config), (config, []))[1].append(post)
+            yield config, post
+
+    findings: list[Finding] = []
+    chunks = _chunks(posts_with_config(), CHUNK)
+    if jobs is None:  # default: one process for a few posts, every CPU for a queue
+        head = list(islice(chunks, 2))
+        jobs = (os.cpu_count() or 1) if len(head) > 1 else 1
+        chunks = chain(head, chunks)
+    if jobs <= 1:
+        for config, posts in chunks:
+            findings.extend(linter.lint(config, posts))
+    else:
+        global _WORKER
+        _WORKER = linter  # inherited by forked workers: no second rule load
+        try:
+            findings.extend(_run_pool(chunks, settings, jobs))
+        finally:
+            _WORKER = None
+    for config, posts in queue_posts.values():
+        active, ctx = linter.for_config(config)
+        findings.extend(lint_queue(posts, active, ctx))
+    return Result(findings, summary, linter.rules, errors)
+
+
+def _run_pool(chunks: Iterator[tuple[Config, list[Post]]], settings: Settings, jobs: int) -> Iterator[Finding]:
+    """Ship chunks to worker processes, keeping at most 2*jobs chunks in flight (bounded memory)."""
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings,)) as pool:
+        pending: deque = deque()
+        for config, posts in chunks:
+            pending.append(pool.submit(_work, config, posts))
+            while len(pending) >= 2 * jobs:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()

@@ -1,0 +1,40 @@
+"""Where the URLs, @mentions and #hashtags of a post are, as (start, end) spans.
+
+Shared by every rule type that must treat these differently from words: platforms count a URL
+as a fixed length, spelling skips them, hashtag rules read them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+# A URL with a scheme, or starting with www.; trailing punctuation is not part of it.
+URL = re.compile(r"""(?i)\b(?:https?://|www\.)[^\s<>"'`]+""")
+TRAILING = ".,;:!?'\")]}>»”’…"
+HASHTAG = re.compile(r"(?<![\w&#/])#(\w*[^\W\d_]\w*)")
+MENTION = re.compile(r"(?<![\w@./])@(\w{1,30})(@[\w.-]+\.\w+)?")
+
+
+def _trim(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in TRAILING:
+        # keep a closing bracket that closes one opened inside the URL: wiki/Foo_(bar)
+        if text[end - 1] == ")" and text.count("(", start, end) >= text.count(")", start, end):
+            break
+        end -= 1
+    return end
+
+
+def urls(text: str) -> Iterator[tuple[int, int]]:
+    for m in URL.finditer(text):
+        yield m.start(), _trim(text, m.start(), m.end())
+
+
+def hashtags(text: str) -> Iterator[tuple[int, int]]:
+    for m in HASHTAG.finditer(text):
+        yield m.start(), m.end()
+
+
+def mentions(text: str) -> Iterator[tuple[int, int]]:
+    for m in MENTION.finditer(text):
+        yield m.start(), m.end()
