@@ -1,0 +1,70 @@
+"""Shared test helpers: run the real CLI in-process and write real files in tmp_path."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from postlint.cli import main
+
+FIXED_NOW = "2025-01-15T12:00:00Z"
+
+
+class Run:
+    def __init__(self, result: Any):
+        self.exit_code: int = result.exit_code
+        self.stdout: str = result.stdout
+        self.stderr: str = result.stderr
+        self.exception = result.exception
+
+    @property
+    def json(self) -> dict:
+        return json.loads(self.stdout)
+
+    @property
+    def rules(self) -> list[str]:
+        return [f["rule"] for f in self.json["findings"]]
+
+
+@pytest.fixture
+def cli():
+    """cli('check', 'x.txt', ...) -> Run; `input` feeds stdin."""
+
+    def run(*args: str, input: str | bytes | None = None) -> Run:
+        result = CliRunner().invoke(main, list(args), input=input, catch_exceptions=True)
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return Run(result)
+
+    return run
+
+
+@pytest.fixture
+def check(cli):
+    """check(path, *options) -> Run with --format json and a fixed --now."""
+
+    def run(*args: str, input: str | None = None) -> Run:
+        return cli("check", "--format", "json", "--now", FIXED_NOW, "--quiet", *args, input=input)
+
+    return run
+
+
+@pytest.fixture
+def write(tmp_path: Path):
+    """write('a/b.txt', text) -> Path; text is dedented; bytes are written as they are."""
+
+    def _write(name: str, content: str | bytes) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return _write
