@@ -94,6 +94,7 @@ def check(paths, config_file, fmt, fail_on, min_severity, offline, now, quiet, p
         now=now or datetime.now(timezone.utc),
         offline=offline,
         platform=normalise_platform(platform) if platform else None,
+        rule_dirs=tuple(rule_dirs),
     )
     rules = _load_rules(rule_dirs)
     try:

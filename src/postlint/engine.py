@@ -27,6 +27,7 @@ class Options:
     use_cache: bool = True
     lang: str | None = None
     platform: str | None = None
+    rule_dirs: tuple[str, ...] = ()  # user --rules folders, for rule types that read data files
 
 
 @dataclass
@@ -44,6 +45,12 @@ class Context:
         if key not in self.cache:
             self.cache[key] = build()
         return self.cache[key]
+
+    def data(self, kind: str) -> list[tuple[Any, Any]]:
+        """(path, content) of every `kind:` data file in built-in and --rules folders, cached."""
+        from .rules import load_data
+
+        return self.resource(f"data:{kind}", lambda: load_data(kind, self.options.rule_dirs))
 
 
 def effective(post: Post, options: Options) -> Post:

@@ -126,10 +126,16 @@ def rule_files(directory: Path) -> list[Path]:
 
 
 def load_file(path: Path) -> list[Rule]:
+    """Rules of one file. A file with a top-level `kind:` is data for a rule type, not rules."""
     data, node = y.load(path)
     where = str(path)
     if data is None:
         return []
+    if isinstance(data, dict) and "kind" in data and "rules" not in data:
+        return []
+    if not isinstance(data, dict) or "rules" not in data:
+        raise UsageError("neither a rule file (top-level `rules:` list) nor a data file "
+                         "(top-level `kind:`)", where, 1)
     y.validate(node, {"rules": y.list_of(y.ANY)}, where)
     rules = []
     for i, (item, item_node) in enumerate(zip(data.get("rules") or [], _seq(node, "rules"))):
@@ -179,11 +185,29 @@ def _seq(node: yaml.Node, key: str) -> list[yaml.Node]:
     return []
 
 
+def rule_dirs(extra_dirs: Iterable[Path | str] = ()) -> list[Path]:
+    return [builtin_rules_dir(), *(Path(d) for d in extra_dirs)]
+
+
+def load_data(kind: str, extra_dirs: Iterable[Path | str] = ()) -> list[tuple[Path, Any]]:
+    """Every data file (top-level `kind: KIND`) in the built-in and user rule folders.
+
+    Rule types use this for content that is not a rule: a hashtag knowledge base, cue lists.
+    Validating the content is the rule type's job (with `yamlfile.validate` for file:line).
+    """
+    found = []
+    for directory in rule_dirs(extra_dirs):
+        for path in rule_files(directory):
+            data, _ = y.load(path)
+            if isinstance(data, dict) and data.get("kind") == kind and "rules" not in data:
+                found.append((path, data))
+    return found
+
+
 def load_rules(extra_dirs: Iterable[Path] = ()) -> list[Rule]:
     """Built-in rules, then user rules; a user rule with a built-in id replaces it."""
     by_id: dict[str, Rule] = {}
-    dirs = [builtin_rules_dir(), *extra_dirs]
-    for directory in dirs:
+    for directory in rule_dirs(extra_dirs):
         if not directory.is_dir():
             raise UsageError("rules directory not found", str(directory))
         for path in rule_files(directory):
