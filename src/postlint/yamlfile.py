@@ -118,8 +118,9 @@ def validate(node: yaml.Node | None, schema: Any, path: str, where: str = "") ->
             key = str(key_node.value)
             if key not in schema:
                 close = difflib.get_close_matches(key, list(schema), n=1, cutoff=0.6)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                name = f"{where}.{key}" if where else key
+                prefix = f"{where}." if where else ""
+                hint = f" (did you mean {prefix + close[0]!r}?)" if close else ""
+                name = prefix + key
                 raise UsageError(f"unknown key {name!r}{hint}", path, key_node.start_mark.line + 1)
             validate(value_node, schema[key], path, f"{where}.{key}" if where else key)
         return

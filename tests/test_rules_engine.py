@@ -1,0 +1,126 @@
+"""Rules as YAML data: user rules without Python, validation with file:line, bounded regexes."""
+
+from __future__ import annotations
+
+import time
+
+USER_RULE = """\
+rules:
+  - id: brand.no-cheap
+    type: pattern
+    category: spelling
+    severity: error
+    patterns: ['\\bcheap(er|est)?\\b']
+    ignorecase: true
+    summary: Never call our products cheap.
+    message: "\\"{match}\\" undersells the brand; say affordable."
+    rationale: Our brand book bans it.
+    fix: Use "affordable" or "great value".
+"""
+
+
+def test_user_rule_shows_in_rules_explain_and_check(write, cli, check, tmp_path):
+    write("my-rules/brand.yaml", USER_RULE)
+    rules_dir = str(tmp_path / "my-rules")
+    listing = cli("rules", "--rules", rules_dir)
+    assert "brand.no-cheap" in listing.stdout and "Never call our products cheap." in listing.stdout
+    explained = cli("explain", "brand.no-cheap", "--rules", rules_dir)
+    assert "Our brand book bans it." in explained.stdout and "rules: {disable: [brand.no-cheap]}" in explained.stdout
+    post = write("p.txt", "Line one\nThe CHEAPEST latte in town\n")
+    run = check("--rules", rules_dir, str(post))
+    [finding] = [f for f in run.json["findings"] if f["rule"] == "brand.no-cheap"]
+    assert (finding["line"], finding["column"], finding["end_column"]) == (2, 5, 13)
+    assert finding["message"] == '"CHEAPEST" undersells the brand; say affordable.'
+    assert run.exit_code == 1
+
+
+def test_user_rule_replaces_builtin_with_same_id(write, cli, tmp_path):
+    write("r/p.yaml", """\
+        rules:
+          - id: platform.too-long
+            type: platform
+            category: platform
+            severity: warning
+            measure: length
+            limits: {x: 10}
+            summary: Custom.
+            message: "{count} > {limit}"
+        """)
+    listing = cli("rules", "--rules", str(tmp_path / "r"), "--category", "platform")
+    assert "platform.too-long           platform    warning   Custom." in listing.stdout
+
+
+def test_rule_file_yaml_syntax_error_exits_2_with_file_and_line(write, cli, tmp_path):
+    path = write("r/bad.yaml", "rules:\n  - id: x\n    type: [oops\n")
+    for args in (["rules"], ["check", "--quiet", str(path)]):
+        run = cli(*args, "--rules", str(tmp_path / "r"))
+        assert run.exit_code == 2
+        assert f"{path}:" in run.stderr and "invalid YAML" in run.stderr
+        assert len(run.stderr.strip().splitlines()) == 1
+
+
+def test_rule_file_unknown_key_unknown_type_missing_key(write, cli, tmp_path):
+    base = "rules:\n  - id: a.b\n    type: {type}\n    category: spelling\n    severity: error\n    summary: s\n    message: m\n"
+    write("r1/x.yaml", base.format(type="pattern") + "    patterns: [a]\n    ignorecaes: true\n")
+    run = cli("rules", "--rules", str(tmp_path / "r1"))
+    assert run.exit_code == 2 and ":9: unknown key 'a.b.ignorecaes' (did you mean 'a.b.ignorecase'?)" in run.stderr
+    write("r2/x.yaml", base.format(type="nosuch"))
+    run = cli("rules", "--rules", str(tmp_path / "r2"))
+    assert run.exit_code == 2 and "unknown type 'nosuch'" in run.stderr and ":3:" in run.stderr
+    write("r3/x.yaml", "rules:\n  - id: a.b\n    type: pattern\n")
+    run = cli("rules", "--rules", str(tmp_path / "r3"))
+    assert run.exit_code == 2 and "needs 'category'" in run.stderr
+    write("r4/x.yaml", base.format(type="pattern") + "    patterns: ['(unclosed']\n")
+    run = cli("rules", "--rules", str(tmp_path / "r4"))
+    assert run.exit_code == 2 and "bad pattern" in run.stderr
+    write("r5/x.yaml", "severity: error\n")
+    run = cli("rules", "--rules", str(tmp_path / "r5"))
+    assert run.exit_code == 2 and "neither a rule file" in run.stderr
+
+
+def test_data_files_are_not_rules(write, cli, tmp_path):
+    write("r/words.yaml", "kind: something\nwords: [a, b]\n")
+    assert cli("rules", "--rules", str(tmp_path / "r")).exit_code == 0
+
+
+def test_missing_rules_dir(cli):
+    run = cli("rules", "--rules", "/nonexistent/rules")
+    assert run.exit_code == 2
+
+
+def test_catastrophic_user_regex_cannot_hang_the_run(write, check, tmp_path):
+    write("r/slow.yaml", """\
+        rules:
+          - id: brand.slow
+            type: pattern
+            category: spelling
+            severity: error
+            patterns: ['(x+x+)+y']
+            timeout: 0.05
+            summary: A pattern that backtracks forever.
+            message: matched
+        """)
+    posts = [str(write(f"p{i}.txt", "x" * 5000 + "\n")) for i in range(3)]
+    started = time.monotonic()
+    run = check("--rules", str(tmp_path / "r"), *posts)
+    assert time.monotonic() - started < 5
+    slow = [f for f in run.json["findings"] if f["rule"] == "brand.slow"]
+    assert len(slow) == 3 and all("was stopped" in f["message"] for f in slow)
+    assert run.json["summary"]["posts"] == 3
+
+
+def test_explain_unknown_rule_suggests(cli):
+    run = cli("explain", "schedule.pst")
+    assert run.exit_code == 2 and "did you mean 'schedule.past'" in run.stderr
+
+
+def test_explain_builtin(cli):
+    run = cli("explain", "schedule.blackout")
+    assert run.exit_code == 0
+    assert "Why it matters" in run.stdout and "How to fix" in run.stdout and "rules/schedule.yaml" in run.stdout
+
+
+def test_rules_category_filter(cli):
+    run = cli("rules", "--category", "schedule")
+    ids = [line.split()[0] for line in run.stdout.splitlines()]
+    assert ids and all(i.startswith("schedule.") for i in ids)
