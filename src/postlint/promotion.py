@@ -1,0 +1,145 @@
+"""Is this post selling something? Spans of promotional cues, shared by several rule types.
+
+Why a shared module: the same sensitive hashtag or tragedy is a *warning* in a post that
+only talks about it and *critical* in a post that sells next to it (a discount code under
+#WhyIStayed, a sale "in memory of" a disaster). Hashtag, voice and sensitive-topic rules
+all need the same answer, so they all ask `promo_cues`.
+
+The cues are data (`rules/promotion.yaml`, `kind: promotion`), extended by the user's
+`--rules DIR` folders. English cues are checked for every language, because brands mix
+English marketing words into posts in any language; a cue can opt out of languages where
+its spelling is an ordinary word (`not_in`).
+
+Deliberate decisions (tested with benign look-alikes in tests/data/promotion/):
+- "thanks for shopping with us" and "we're open" are NOT promotional: no offer, no call to
+  action. A brand thanking customers after a tragedy is not exploiting it.
+- Single ambiguous words ("free", "order", "buy", "shop", "new") are not cues; phrases
+  that commit to selling ("free shipping", "order now", "buy now", "shop now") are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from . import yamlfile as y
+from .errors import UsageError
+
+CUE = {"phrase": y.STR, "pattern": y.STR, "label": y.STR, "not_in": y.list_of(y.STR)}
+SCHEMA = {"kind": y.STR, "cues": y.map_of(y.list_of(CUE))}
+ALIASES = {"no": "nb", "nn": "nb", "nob": "nb", "spa": "es", "pol": "pl", "eng": "en"}
+TIMEOUT = 0.25  # seconds per pattern per post: user regexes must not hang a run
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One compiled cue: a regex, its label for messages, and languages that skip it."""
+
+    compiled: Any  # regex.Pattern
+    label: str | None
+    not_in: frozenset[str]
+    source: str  # "file:line", for error messages
+
+
+def normalise_lang(lang: str | None) -> str:
+    """`nb-NO`, `no`, `NB` -> `nb`: data files are keyed by the short code."""
+    code = (lang or "en").lower().replace("_", "-").split("-")[0]
+    return ALIASES.get(code, code)
+
+
+def phrase_regex(phrase: str) -> str:
+    """A phrase as a regex: words on word boundaries, any whitespace, `word*` any ending."""
+    import regex
+
+    parts = []
+    for word in phrase.split():
+        if word == "*":
+            parts.append(r"\w+")
+        elif word.endswith("*"):
+            parts.append(regex.escape(word[:-1]) + r"\w*")
+        else:
+            parts.append(regex.escape(word))
+    return r"(?i)(?<!\w)" + r"\s+".join(parts) + r"(?!\w)"
+
+
+def compile_cues(files: list[tuple[Any, Any]]) -> dict[str, list[Cue]]:
+    """Validate and compile every `kind: promotion` file; errors name file and line."""
+    import regex
+
+    table: dict[str, list[Cue]] = {}
+    for path, _content in files:
+        data, node = y.load(path)
+        y.validate(node, SCHEMA, str(path))
+        for lang, items in (data.get("cues") or {}).items():
+            for i, item in enumerate(items or []):
+                line = y.find_line(node, "cues", lang, i)
+                if ("phrase" in item) == ("pattern" in item):
+                    raise UsageError(f"cues.{lang}[{i}] needs exactly one of `phrase` or `pattern`",
+                                     str(path), line)
+                source = item.get("pattern") or phrase_regex(str(item["phrase"]))
+                try:
+                    compiled = regex.compile(source)
+                except regex.error as exc:
+                    raise UsageError(f"cues.{lang}[{i}]: bad pattern: {exc}", str(path), line) from None
+                table.setdefault(normalise_lang(str(lang)), []).append(Cue(
+                    compiled, item.get("label"),
+                    frozenset(normalise_lang(x) for x in item.get("not_in") or ()),
+                    f"{path}:{line}"))
+    return table
+
+
+def _table(ctx: Any) -> dict[str, list[Cue]]:
+    if ctx is None:  # library use without a run context: built-in data only
+        from .rules import load_data
+
+        return _default_table(tuple(str(p) for p, _ in load_data("promotion")))
+    return ctx.resource("promotion:cues", lambda: compile_cues(ctx.data("promotion")))
+
+
+_DEFAULT: dict[tuple[str, ...], dict[str, list[Cue]]] = {}
+
+
+def _default_table(paths: tuple[str, ...]) -> dict[str, list[Cue]]:
+    if paths not in _DEFAULT:
+        _DEFAULT[paths] = compile_cues([(p, None) for p in paths])
+    return _DEFAULT[paths]
+
+
+def promo_cues(text: str, lang: str, ctx: Any) -> list[tuple[int, int, str]]:
+    """(start, end, label) of every promotional cue in `text`, in order, without overlaps.
+
+    `lang` picks the language's cues; English cues are always added. `ctx` is the run
+    context (for user data folders and caching); None uses the built-in data only.
+    """
+    import regex
+
+    code = normalise_lang(lang)
+    table = _table(ctx)
+    cues = [c for c in table.get("en", ()) if code not in c.not_in]
+    if code != "en":
+        cues += table.get(code, [])
+    found: list[tuple[int, int, str]] = []
+    for cue in cues:
+        try:
+            for m in cue.compiled.finditer(text, timeout=TIMEOUT):
+                if m.end() > m.start():
+                    found.append((m.start(), m.end(), cue.label or m.group().lower()))
+        except TimeoutError:
+            continue  # a pathological user pattern: skip it rather than hang the run
+    return _without_overlaps(found)
+
+
+def _without_overlaps(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Keep the longest cue where cues overlap ("on sale" over "sale")."""
+    spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+    kept: list[tuple[int, int, str]] = []
+    for span in spans:
+        if kept and span[0] < kept[-1][1]:
+            continue
+        kept.append(span)
+    return kept
+
+
+def is_promotional(text: str, lang: str, ctx: Any) -> bool:
+    """True when the post has at least one promotional cue."""
+    return bool(promo_cues(text, lang, ctx))
