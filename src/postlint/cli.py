@@ -60,7 +60,7 @@ def main() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="Config file for every input (default: nearest .postlint.yaml per file).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]),
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github", "html"]),
               default="text", show_default=True, help="Output format.")
 @click.option("--fail-on", type=SEVERITY, default="error", show_default=True,
               help="Lowest severity that makes the exit status 1.")
@@ -102,7 +102,8 @@ def check(paths, config_file, fmt, fail_on, min_severity, offline, now, quiet, p
         check_selectors(rules, ignore, "--ignore")
         settings = Settings(tuple(rule_dirs), tuple(select), tuple(ignore), options)
         note = (lambda message: None) if quiet else (lambda message: click.echo(message, err=True))
-        result = run(list(paths), settings, Path(config_file) if config_file else None, jobs, note)
+        result = run(list(paths), settings, Path(config_file) if config_file else None, jobs, note,
+                     keep_posts=fmt == "html")  # the html report shows each post's text
     except UsageError as exc:
         _fail(exc)
         return
@@ -116,7 +117,8 @@ def check(paths, config_file, fmt, fail_on, min_severity, offline, now, quiet, p
     summary = Summary(posts=result.summary.posts)
     for finding in shown:
         summary.count(finding)
-    get(fmt).render(shown, summary, result.rules, sys.stdout)
+    extra = {"posts": result.posts} if fmt == "html" else {}
+    get(fmt).render(shown, summary, result.rules, sys.stdout, **extra)
     sys.stdout.flush()
     for error in result.errors:
         click.echo(f"postlint: {error}", err=True)

@@ -38,6 +38,9 @@ class Result:
     summary: Summary
     rules: list[Rule]
     errors: list[UsageError]
+    # Only with run(keep_posts=True): posts that have findings, by (path, index), for reports
+    # that show the text (html). Posts without findings are never kept: memory stays bounded.
+    posts: dict[tuple[str, int], Post] = field(default_factory=dict)
 
 
 class _Linter:
@@ -99,8 +102,10 @@ def run(
     config_file: Path | None = None,
     jobs: int | None = None,
     note: Callable[[str], None] = lambda message: None,
+    keep_posts: bool = False,
 ) -> Result:
     """Lint every post under `paths`. Raises UsageError for a bad config or rule file."""
+    kept: dict[tuple[str, int], Post] = {}
     linter = _Linter(settings)
     resolver = ConfigResolver(config_file)
     errors: list[UsageError] = []
@@ -124,30 +129,52 @@ def run(
         chunks = chain(head, chunks)
     if jobs <= 1:
         for config, posts in chunks:
-            findings.extend(linter.lint(config, posts))
+            found = linter.lint(config, posts)
+            findings.extend(found)
+            if keep_posts:
+                _keep(posts, found, kept)
     else:
         global _WORKER
         _WORKER = linter  # inherited by forked workers: no second rule load
         try:
-            findings.extend(_run_pool(chunks, settings, jobs))
+            for posts, found in _run_pool(chunks, settings, jobs):
+                findings.extend(found)
+                if keep_posts:
+                    _keep(posts, found, kept)
         finally:
             _WORKER = None
     for config, posts in queue_posts.values():
         active, ctx = linter.for_config(config)
-        findings.extend(lint_queue(posts, active, ctx))
-    return Result(findings, summary, linter.rules, errors)
+        found = lint_queue(posts, active, ctx)
+        findings.extend(found)
+        if keep_posts:
+            _keep(posts, found, kept)
+    return Result(findings, summary, linter.rules, errors, kept)
 
 
-def _run_pool(chunks: Iterator[tuple[Config, list[Post]]], settings: Settings, jobs: int) -> Iterator[Finding]:
-    """Ship chunks to worker processes, keeping at most 2*jobs chunks in flight (bounded memory)."""
+def _keep(posts: list[Post], found: list[Finding], kept: dict[tuple[str, int], Post]) -> None:
+    """Remember the posts of `posts` that `found` is about, so a report can show their text."""
+    if found:
+        wanted = {(f.path, f.post_index) for f in found}
+        kept.update(((p.path, p.index), p) for p in posts if (p.path, p.index) in wanted)
+
+
+def _run_pool(chunks: Iterator[tuple[Config, list[Post]]], settings: Settings,
+              jobs: int) -> Iterator[tuple[list[Post], list[Finding]]]:
+    """Ship chunks to worker processes, keeping at most 2*jobs chunks in flight (bounded memory).
+
+    Yields each chunk's posts with its findings, so the caller can keep the posts that matter.
+    """
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings,)) as pool:
         pending: deque = deque()
         for config, posts in chunks:
-            pending.append(pool.submit(_work, config, posts))
+            pending.append((posts, pool.submit(_work, config, posts)))
             while len(pending) >= 2 * jobs:
-                yield from pending.popleft().result()
+                done, future = pending.popleft()
+                yield done, future.result()
         while pending:
-            yield from pending.popleft().result()
+            done, future = pending.popleft()
+            yield done, future.result()

@@ -11,7 +11,7 @@ from typing import Protocol, TextIO
 
 from ..model import Finding, Summary
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "html")
 
 
 class Formatter(Protocol):
