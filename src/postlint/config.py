@@ -34,6 +34,8 @@ SCHEMA: dict[str, Any] = {
     "timezone": y.STR,
     "blackout_calendar": y.one_of(y.STR, y.list_of(y.STR)),
     "blackout": y.list_of(BLACKOUT),
+    "freeze": {"since": y.WHEN, "until": y.WHEN, "reason": y.STR},  # written by `postlint freeze`
+    "schedule": {"max_per_hour": y.INT, "min_gap_minutes": y.INT},  # queue rules (issue 8)
     "rules": {"disable": y.list_of(y.STR), "severity": y.map_of(y.choice(*SEVERITY_NAMES))},
 }
 
@@ -43,6 +45,7 @@ class Blackout:
     start: datetime  # aware
     end: datetime  # aware
     reason: str
+    kind: str = "blackout"  # "freeze" for the window `postlint freeze` wrote
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,11 @@ def _load_raw(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], list]
         _as_list(data["blackout_calendar"])[i] = str((path.parent / cal).resolve())
     if isinstance(data.get("blackout_calendar"), str):
         data["blackout_calendar"] = [str((path.parent / data["blackout_calendar"]).resolve())]
+    if data.get("blackout_calendar"):  # a missing or broken .ics fails the run now, naming it
+        from . import calendars
+
+        for cal in data["blackout_calendar"]:
+            calendars.check(cal)
     refs = []
     rules = data.get("rules") or {}
     for i, rule_id in enumerate(rules.get("disable") or []):
@@ -135,6 +143,14 @@ def _check_values(data: dict[str, Any], node: Any, path: str) -> None:
         except (ZoneInfoNotFoundError, ValueError):
             raise UsageError(f"timezone: unknown IANA time zone {data['timezone']!r}", path,
                              y.find_line(node, "timezone")) from None
+    freeze = data.get("freeze") or {}
+    for key in ("since", "until"):
+        if freeze and (key in freeze or key == "since"):
+            try:
+                _to_datetime(freeze[key], timezone.utc)
+            except (KeyError, ValueError) as exc:
+                raise UsageError(f"freeze.{key}: {exc if key in freeze else 'required'}", path,
+                                 y.find_line(node, "freeze")) from None
     for i, entry in enumerate(data.get("blackout") or []):
         line = y.find_line(node, "blackout", i)
         for key in ("start", "end"):
@@ -176,6 +192,12 @@ def build(data: dict[str, Any], path: str | None = None, refs: list | None = Non
     for entry in data.get("blackout") or []:
         start, end = _to_datetime(entry["start"], tz), _to_datetime(entry["end"], tz)
         blackout.append(Blackout(start, end, str(entry.get("reason") or "blackout")))
+    if data.get("freeze"):  # open-ended unless `until`: the freeze lasts until `postlint unfreeze`
+        freeze = data["freeze"]
+        until = (_to_datetime(freeze["until"], tz) if freeze.get("until")
+                 else datetime.max.replace(tzinfo=timezone.utc))
+        blackout.append(Blackout(_to_datetime(freeze["since"], tz), until,
+                                 str(freeze.get("reason") or "freeze"), "freeze"))
     return Config(
         path=path,
         data=data,
