@@ -1,44 +1,68 @@
 """Time rules for one post: inside a blackout window, or scheduled in the past.
 
-`scheduled_at` without an offset is read in the config's `timezone`. A post with no time at
-all gets no schedule finding: we cannot know when it goes out.
+Time model: `scheduled_at` with an offset is that instant; without one it is read in the
+config's `timezone` (default UTC). A post with no time at all gets no schedule finding: we
+cannot know when it goes out. Blackout windows come from three places, all half-open
+[start, end): the config's `blackout` list, the `freeze` entry that `postlint freeze` writes,
+and the events of the `blackout_calendar` files (see `postlint.calendars`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Iterator
 
 from .. import yamlfile as y
 from ..model import Finding, Post
 
-OPTIONS = {"check": y.choice("blackout", "past")}
+OPTIONS = {
+    "check": y.choice("blackout", "past"),
+    "freeze_message": y.STR,  # template for a post inside the `postlint freeze` window
+}
+
+FOREVER = datetime.max.replace(tzinfo=timezone.utc)
 
 
 def when(post: Post, ctx) -> datetime | None:
+    """The aware instant the post goes out, or None when it has no time."""
     moment = post.scheduled_at
     if moment is None:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=ctx.config.tz)
 
 
-def _show(moment: datetime, ctx) -> str:
+def show(moment: datetime, ctx) -> str:
+    """A time as the social team reads it: in the brand's time zone."""
+    if moment >= FOREVER:
+        return "`postlint unfreeze`"
     return moment.astimezone(ctx.config.tz).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def schedule_line(post: Post) -> int:
+    """Line of the post's time field: findings about time point there, not at the text."""
+    if any(k == "scheduled_at" for k, _ in post.field_lines):
+        return post.field_line("scheduled_at")
+    return post.field_line("date")
 
 
 def check(post: Post, rule, ctx) -> Iterator[Finding]:
     moment = when(post, ctx)
     if moment is None:
         return
-    line = post.field_line("scheduled_at") if any(k == "scheduled_at" for k, _ in post.field_lines) \
-        else post.field_line("date")
+    line = schedule_line(post)
+    common = {"when": show(moment, ctx), "match": moment.isoformat()}
     if rule.options.get("check") == "past":
         if moment < ctx.now:
-            yield rule.finding(post, line=line, when=_show(moment, ctx), now=_show(ctx.now, ctx),
-                               match=moment.isoformat())
+            yield rule.finding(post, line=line, now=show(ctx.now, ctx), **common)
         return
     for window in ctx.config.blackout:
         if window.start <= moment < window.end:
-            yield rule.finding(post, line=line, when=_show(moment, ctx), reason=window.reason,
-                               start=_show(window.start, ctx), end=_show(window.end, ctx),
-                               match=moment.isoformat())
+            message = rule.options.get("freeze_message") if window.kind == "freeze" else None
+            yield rule.finding(post, line=line, reason=window.reason, message=message,
+                               start=show(window.start, ctx), end=show(window.end, ctx), **common)
+    if ctx.config.blackout_calendar:
+        from ..calendars import windows_at
+
+        for event in windows_at(ctx.config.blackout_calendar, moment, ctx.config.timezone):
+            yield rule.finding(post, line=line, reason=event.reason,
+                               start=show(event.start, ctx), end=show(event.end, ctx), **common)
