@@ -128,7 +128,7 @@ def validate(node: yaml.Node | None, schema: Any, path: str, where: str = "") ->
         raise UsageError(f"{where or 'value'} must be {describe(schema)}", path, line)
     if schema.item is None:
         return
-    if isinstance(node, yaml.SequenceNode):
+    if isinstance(node, yaml.SequenceNode) and not isinstance(schema.item, tuple):
         for i, child in enumerate(node.value):
             validate(child, schema.item, path, f"{where}[{i}]")
     elif isinstance(node, yaml.MappingNode) and isinstance(schema.item, (Spec, dict)) and (
