@@ -1,0 +1,98 @@
+"""The pre-commit hook, run by the real `pre-commit` package in a throwaway git repository.
+
+The hook repository is this checkout (its root is found from this file, so the test works
+from any clone): pre-commit clones it at HEAD, builds the hook's Python environment from
+`.pre-commit-hooks.yaml` and `pyproject.toml`, and runs it from a real `git commit`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+HOOKS = ROOT / ".pre-commit-hooks.yaml"
+
+
+def _hook() -> dict:
+    return yaml.safe_load(HOOKS.read_text("utf-8"))[0]
+
+
+def _git_env(home: Path) -> dict[str, str]:
+    """A clean environment: no GIT_* from an outer hook, our own pre-commit cache."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(PRE_COMMIT_HOME=str(home), GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com",
+               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.com", PRE_COMMIT_COLOR="never")
+    return env
+
+
+def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.parametrize("path,passed", [
+    ("drafts/launch.txt", True), ("drafts/launch.md", True), ("queue/week.csv", True),
+    ("queue/week.jsonl", True), ("queue/week.json", True), ("queue/posts.yaml", True),
+    ("README.md", False), ("docs/CHANGELOG.md", False), ("LICENSE.txt", False),
+    (".postlint.yaml", False), ("brand/.postlint.yaml", False), (".pre-commit-config.yaml", False),
+    (".github/workflows/lint.yml", False), ("requirements.txt", False), ("package.json", False),
+    ("mkdocs.yml", False), ("src/tool.py", False), ("logo.png", False),
+])
+def test_hook_passes_only_drafts_and_queues(path, passed):
+    """The same `files`/`exclude` matching pre-commit does (re.search on the repo-relative path)."""
+    hook = _hook()
+    selected = bool(re.search(hook["files"], path)) and not re.search(hook["exclude"], path)
+    assert selected is passed
+    assert hook["id"] == "postlint" and hook["entry"] == "postlint check"
+
+
+def test_real_precommit_blocks_a_bad_draft_and_lets_a_clean_one_through(tmp_path):
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    pytest.importorskip("pre_commit", reason="the pre-commit package is not installed (pip install -e '.[test]')")
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    if head.returncode != 0:
+        pytest.skip(f"{ROOT} is not a git checkout, so pre-commit cannot clone it as a hook repo")
+    env = _git_env(tmp_path / "pre-commit-home")
+    repo = tmp_path / "brand"
+    repo.mkdir()
+    precommit = [sys.executable, "-m", "pre_commit"]
+    (repo / ".pre-commit-config.yaml").write_text(
+        f"repos:\n- repo: {ROOT.as_posix()}\n  rev: {head.stdout.strip()}\n  hooks:\n  - id: postlint\n",
+        "utf-8")
+    (repo / "drafts").mkdir()
+    (repo / "queue").mkdir()
+    long_text = " ".join(["Our autumn blend is here"] * 20)  # ~500 characters: too long for X
+    (repo / "drafts" / "autumn.txt").write_text(f"---\nplatform: x\n---\n{long_text}\n", "utf-8")
+    (repo / "queue" / "week.csv").write_text(
+        "id,message,platform\nmon,Good morning from Acme ☕,x\ntue,Fresh beans today,instagram\n", "utf-8")
+    # Not a post: a README far longer than any platform allows must not be passed to the hook.
+    (repo / "README.md").write_text("---\nplatform: x\n---\n" + "readme " * 200 + "\n", "utf-8")
+    assert _run(["git", "init", "-q"], repo, env).returncode == 0
+    install = _run(precommit + ["install"], repo, env)
+    assert install.returncode == 0, install.stdout + install.stderr
+    _run(["git", "add", "."], repo, env)
+
+    bad = _run(["git", "commit", "-m", "bad draft"], repo, env)
+    output = bad.stdout + bad.stderr
+    assert bad.returncode != 0, output
+    assert "postlint" in output and "Failed" in output
+    assert "drafts/autumn.txt" in output and "platform.too-long" in output
+    assert "README.md" not in output  # excluded by the hook definition
+    log = _run(["git", "log", "--oneline"], repo, env)
+    assert log.stdout.strip() == ""  # the commit did not happen
+
+    (repo / "drafts" / "autumn.txt").write_text("---\nplatform: x\n---\nOur autumn blend is here.\n", "utf-8")
+    _run(["git", "add", "drafts/autumn.txt"], repo, env)
+    good = _run(["git", "commit", "-m", "clean draft"], repo, env)
+    output = good.stdout + good.stderr
+    assert good.returncode == 0, output
+    assert re.search(r"postlint\.+Passed", output), output
+    assert _run(["git", "log", "--oneline"], repo, env).stdout.count("\n") == 1
