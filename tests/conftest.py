@@ -54,6 +54,20 @@ def check(cli):
     return run
 
 
+CORE = ("--offline", "--select", "input", "--select", "platform", "--select", "schedule")
+
+
+@pytest.fixture
+def core(check):
+    """check() limited to the foundation's rule categories, offline: for tests of the engine,
+    readers and config whose exact findings must not change when content rules are added."""
+
+    def run(*args: str, input: str | None = None) -> Run:
+        return check(*CORE, *args, input=input)
+
+    return run
+
+
 @pytest.fixture
 def write(tmp_path: Path):
     """write('a/b.txt', text) -> Path; text is dedented; bytes are written as they are."""
