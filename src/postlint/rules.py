@@ -240,6 +240,7 @@ def configure(rules: list[Rule], config: Any, select: tuple[str, ...], ignore: t
             continue
         if any(matches(rule, s) for s in (*ignore, *config.disable)):
             continue
-        override = severity.get(rule.id) or severity.get(rule.category)
+        # not `or`: Severity.INFO is 0, so `or` would ignore a re-levelling to info
+        override = severity.get(rule.id, severity.get(rule.category))
         chosen.append(replace(rule, severity=override) if override is not None else rule)
     return chosen

@@ -1,0 +1,94 @@
+"""`--format github`: every line is a workflow command the Actions runner parses back exactly.
+
+The parser below follows the runner's own (actions/runner, ActionCommand.TryParseV2):
+`::name key=value,key=value::data`, properties split on `,` then on the first `=`, and the
+unescaping of `%0D`, `%0A`, `%3A`, `%2C` (properties only) and finally `%25`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from postlint.formatters.github import escape_data, escape_property
+
+LEVELS = {"critical": "error", "error": "error", "warning": "warning", "info": "notice"}
+LINE = re.compile(r"^::(error|warning|notice) [^\r\n]*::[^\r\n]*$")
+
+RULES = r'''
+rules:
+  - id: platform.tiny
+    type: platform
+    category: platform
+    severity: warning
+    measure: length
+    limits: {x: 10}
+    summary: Posts over ten characters, to exercise escaping.
+    message: "100% sure: {count} chars, not {limit}\r\nsecond line"
+'''
+
+
+def unescape_property(value: str) -> str:
+    for token, char in (("%0D", "\r"), ("%0A", "\n"), ("%3A", ":"), ("%2C", ",")):
+        value = value.replace(token, char)
+    return value.replace("%25", "%")
+
+
+def unescape_data(value: str) -> str:
+    return value.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
+
+
+def parse(line: str) -> tuple[str, dict[str, str], str]:
+    """(command, properties, data) as the runner reads one line."""
+    assert line.startswith("::")
+    end = line.index("::", 2)
+    info, data = line[2:end], line[end + 2:]
+    name, _, props = info.partition(" ")
+    properties = {}
+    for pair in filter(None, props.strip().split(",")):
+        key, sep, value = pair.partition("=")
+        assert sep, f"property without '=': {pair!r} in {line!r}"
+        properties[key] = unescape_property(value)
+    return name, properties, unescape_data(data)
+
+
+def test_escaping_round_trips_every_special_character():
+    nasty = "50% off: a,b\r\nnext::line %0A literal"
+    assert unescape_property(escape_property(nasty)) == nasty
+    assert unescape_data(escape_data(nasty)) == nasty
+    assert escape_property("a:b,c%d\re\nf") == "a%3Ab%2Cc%25d%0De%0Af"
+    assert escape_data("a:b,c%d\re\nf") == "a:b,c%25d%0De%0Af"  # ':' and ',' are fine in data
+
+
+def test_every_line_is_a_workflow_command_matching_the_json_findings(cli, write, tmp_path):
+    write("rules/tiny.yaml", RULES)
+    draft = write("drafts/a,b:c%d.txt", "---\nplatform: x\nscheduled_at: 2020-01-01T00:00:00Z\n---\nHello there, world\n")
+    args = ["check", "--now", "2025-01-15T12:00:00Z", "--quiet", "--rules", str(tmp_path / "rules"), str(draft)]
+    run = cli(*args, "--format", "github")
+    reference = cli(*args, "--format", "json").json["findings"]
+    assert run.exit_code == 0  # only warnings, default --fail-on error
+    lines = run.stdout.split("\n")
+    assert lines[-1] == "" and len(lines) - 1 == len(reference) == 2
+    for line, finding in zip(lines, reference):
+        assert LINE.match(line), repr(line)
+        name, props, data = parse(line)
+        assert name == LEVELS[finding["severity"]]
+        assert props == {
+            "file": finding["path"], "line": str(finding["line"]), "endLine": str(finding["end_line"]),
+            "col": str(finding["column"]), "endColumn": str(finding["end_column"]),
+            "title": f"{finding['rule']} ({finding['severity']})",
+        }
+        assert data == f"[{finding['post']}] {finding['message']}"
+    tiny = parse(lines[[f["rule"] for f in reference].index("platform.tiny")])
+    assert tiny[1]["file"].endswith("a,b:c%d.txt")  # ',' ':' '%' in a property survive
+    assert tiny[2].startswith("[a,b:c%d] 100% sure: 18 chars, not 10\r\nsecond line")
+    raw = lines[[f["rule"] for f in reference].index("platform.tiny")]
+    assert "a%2Cb%3Ac%25d.txt" in raw and "100%25 sure: 18 chars, not 10%0D%0Asecond line" in raw
+
+
+def test_levels_map_to_error_warning_notice(cli, write):
+    write(".postlint.yaml", "rules:\n  severity: {schedule.past: info}\n")
+    draft = write("late.txt", "---\nplatform: x\nscheduled_at: 2020-01-01T00:00:00Z\n---\n" + "long " * 80)
+    run = cli("check", "--now", "2025-01-15T12:00:00Z", "--quiet", "--format", "github", str(draft))
+    commands = [parse(line)[0] for line in run.stdout.splitlines()]
+    assert commands == ["error", "notice"]
+    assert run.exit_code == 1
