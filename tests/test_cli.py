@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import CORE
 
 from postlint import __version__
 
@@ -29,8 +30,8 @@ def queue(write):
     return str(write("queue.csv", QUEUE.format(long="q" * 300)))
 
 
-def test_json_matches_the_contract(queue, check):
-    run = check(queue)
+def test_json_matches_the_contract(queue, core):
+    run = core(queue)
     doc = run.json
     assert doc["version"] == 1
     assert doc["summary"] == {"posts": 4, "findings": 3,
@@ -44,39 +45,39 @@ def test_json_matches_the_contract(queue, check):
     assert [f["post"] for f in doc["findings"]] == ["dark", "long", "old"]
 
 
-def test_fail_on_and_min_severity(queue, check):
-    assert check(queue).exit_code == 1
-    assert check("--fail-on", "critical", queue).exit_code == 1
-    assert check("--select", "schedule.past", "--fail-on", "error", queue).exit_code == 0
-    assert check("--select", "schedule.past", "--fail-on", "warning", queue).exit_code == 1
-    hidden = check("--min-severity", "critical", "--fail-on", "warning", queue)
+def test_fail_on_and_min_severity(queue, core):
+    assert core(queue).exit_code == 1
+    assert core("--fail-on", "critical", queue).exit_code == 1
+    assert core("--ignore", "platform", "--ignore", "schedule.blackout", "--fail-on", "error", queue).exit_code == 0
+    assert core("--ignore", "platform", "--ignore", "schedule.blackout", "--fail-on", "warning", queue).exit_code == 1
+    hidden = core("--min-severity", "critical", "--fail-on", "warning", queue)
     assert [f["rule"] for f in hidden.json["findings"]] == ["schedule.blackout"]
     assert hidden.json["summary"]["posts"] == 4
     # --min-severity hides but does not change what --fail-on sees
-    only_warning = check("--select", "schedule.past", "--min-severity", "error", "--fail-on", "warning", queue)
+    only_warning = core("--ignore", "platform", "--ignore", "schedule.blackout", "--min-severity", "error", "--fail-on", "warning", queue)
     assert only_warning.json["findings"] == [] and only_warning.exit_code == 1
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
 def test_exit_status_is_the_same_in_every_format(queue, cli, fmt):
-    args = ["check", "--now", "2025-01-01T00:00:00Z", "--quiet", "--format", fmt, queue]
+    args = ["check", *CORE, "--now", "2025-01-01T00:00:00Z", "--quiet", "--format", fmt, queue]
     assert cli(*args).exit_code == 1
     assert cli(*args, "--fail-on", "critical", "--ignore", "schedule.blackout").exit_code == 0
 
 
 def test_text_output_groups_posts_worst_first_without_colour(queue, cli):
-    run = cli("check", "--now", "2025-01-01T00:00:00Z", queue)
+    run = cli("check", *CORE, "--now", "2025-01-01T00:00:00Z", queue)
     out = run.stdout
     assert "\x1b[" not in out  # not a terminal: no colour codes
     assert out.index("[dark]") < out.index("[long]") < out.index("[old]")
     assert "critical  schedule.blackout" in out
     assert run.stderr.strip().endswith("Checked 4 posts: 3 findings (1 critical, 1 error, 1 warning).")
-    quiet = cli("check", "--quiet", "--now", "2025-01-01T00:00:00Z", queue)
+    quiet = cli("check", *CORE, "--quiet", "--now", "2025-01-01T00:00:00Z", queue)
     assert quiet.stderr == ""
 
 
 def test_github_format_lines(queue, cli):
-    run = cli("check", "--now", "2025-01-01T00:00:00Z", "--format", "github", queue)
+    run = cli("check", *CORE, "--now", "2025-01-01T00:00:00Z", "--format", "github", queue)
     lines = run.stdout.splitlines()
     assert lines[0].startswith(f"::error file={queue},line=5,endLine=5,col=")
     assert "title=schedule.blackout (critical)::[dark] Scheduled for" in lines[0]
@@ -84,7 +85,7 @@ def test_github_format_lines(queue, cli):
 
 
 def test_sarif_lists_every_rule_and_maps_levels(queue, cli):
-    run = cli("check", "--now", "2025-01-01T00:00:00Z", "--format", "sarif", queue)
+    run = cli("check", *CORE, "--now", "2025-01-01T00:00:00Z", "--format", "sarif", queue)
     doc = json.loads(run.stdout)
     assert doc["version"] == "2.1.0"
     driver = doc["runs"][0]["tool"]["driver"]
@@ -96,11 +97,11 @@ def test_sarif_lists_every_rule_and_maps_levels(queue, cli):
     assert region["startLine"] == 5
 
 
-def test_jobs_gives_the_same_findings(write, check, tmp_path):
+def test_jobs_gives_the_same_findings(write, core, tmp_path):
     rows = ["message,platform"] + [("r" * (270 + i % 20)) + ",x" for i in range(1200)]
     path = write("big.csv", "\n".join(rows) + "\n")
-    one = check("--jobs", "1", str(path)).json
-    two = check("--jobs", "2", str(path)).json
+    one = core("--jobs", "1", str(path)).json
+    two = core("--jobs", "2", str(path)).json
     assert one == two
     assert one["summary"]["posts"] == 1200 and one["summary"]["findings"] == 1200 * 9 // 20  # lengths 281..289
 
@@ -133,7 +134,7 @@ def _console_script() -> str | None:
 def test_installed_console_script_in_a_real_process(queue, tmp_path):
     env = {**os.environ, "NO_COLOR": "1"}
     proc = subprocess.run(
-        [_console_script(), "check", "--format", "json", "--now", "2025-01-01T00:00:00Z", queue],
+        [_console_script(), "check", *CORE, "--format", "json", "--now", "2025-01-01T00:00:00Z", queue],
         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
     )
     assert proc.returncode == 1, proc.stderr

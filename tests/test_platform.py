@@ -27,37 +27,37 @@ def test_bluesky_counts_graphemes():
     assert weighed_length("👨‍👩‍👧 e\u0301", {"unit": "graphemes"}, 300)[0] == 3
 
 
-def test_limit_exact_is_fine_one_more_is_not(write, check):
+def test_limit_exact_is_fine_one_more_is_not(write, core):
     ok = write("ok.txt", "---\nplatform: x\n---\n" + "a" * 280 + "\n")
     bad = write("bad.txt", "---\nplatform: x\n---\n" + "a" * 281 + "\n")
-    assert check(str(ok)).json["findings"] == []
-    [finding] = check(str(bad)).json["findings"]
+    assert core(str(ok)).json["findings"] == []
+    [finding] = core(str(bad)).json["findings"]
     assert finding["message"].startswith("Too long for x: 281 characters where the limit is 280")
     assert (finding["line"], finding["column"], finding["end_column"]) == (4, 281, 282)
 
 
-def test_url_counts_23_on_x(write, check):
+def test_url_counts_23_on_x(write, core):
     url = "https://example.com/" + "p" * 200
     post = write("u.txt", "---\nplatform: x\n---\n" + "a" * 250 + " " + url + "\n")
-    assert check(str(post)).json["findings"] == []  # 250 + 1 + 23 = 274
+    assert core(str(post)).json["findings"] == []  # 250 + 1 + 23 = 274
 
 
-def test_no_platform_no_length_finding(write, check):
-    assert check(str(write("n.txt", "a" * 5000))).json["findings"] == []
+def test_no_platform_no_length_finding(write, core):
+    assert core(str(write("n.txt", "a" * 5000))).json["findings"] == []
 
 
-def test_instagram_hashtags_and_mentions(write, check):
+def test_instagram_hashtags_and_mentions(write, core):
     tags = " ".join(f"#tag{i}x" for i in range(31))
     mentions = " ".join(f"@user{i}" for i in range(21))
     post = write("i.txt", f"---\nplatform: instagram\n---\n{tags}\n{mentions}\n")
-    found = {f["rule"]: f for f in check(str(post)).json["findings"]}
+    found = {f["rule"]: f for f in core(str(post)).json["findings"]}
     assert found["platform.too-many-hashtags"]["match"].startswith("#tag30x")
     assert "31 hashtags where instagram allows 30" in found["platform.too-many-hashtags"]["message"]
     assert found["platform.too-many-mentions"]["line"] == 5
 
 
-def test_not_hashtags_or_mentions(write, check):
+def test_not_hashtags_or_mentions(write, core):
     text = "Call #1 now, email hi@acme.com, see https://acme.com/#menu and &#39; " + " ".join(
         f"#t{i}x" for i in range(30))
     post = write("i.txt", f"---\nplatform: instagram\n---\n{text}\n")
-    assert check(str(post)).json["findings"] == []
+    assert core(str(post)).json["findings"] == []

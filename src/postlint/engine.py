@@ -99,16 +99,3 @@ def lint_queue(posts: list[Post], rules: Iterable[Rule], ctx: Context) -> list[F
 def rank(findings: Iterable[Finding]) -> list[Finding]:
     """Most severe first, then by file, post and position (the contract's order)."""
     return sorted(findings, key=Finding.rank_key)
-
-
-def lint(posts: Iterable[Post], config: Config | None = None, rules: list[Rule] | None = None,
-         options: Options | None = None) -> Iterator[Finding]:
-    """Public API: findings for `posts` under one config, unranked, streamed post by post."""
-    from . import config as config_module
-    from .rules import configure, load_rules
-
-    cfg = config or config_module.DEFAULT
-    active = configure(rules if rules is not None else load_rules(), cfg, (), ())
-    ctx = Context(cfg, options or Options())
-    for post in posts:
-        yield from lint_post(post, active, ctx)
