@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import TextIO
+from urllib.parse import quote
 
 from .. import __version__
 from ..model import Finding, Severity, Summary
@@ -13,14 +14,30 @@ LEVEL = {Severity.CRITICAL: "error", Severity.ERROR: "error", Severity.WARNING: 
          Severity.INFO: "note"}
 
 
+def rule_help(rule) -> tuple[str, str]:
+    """(text, markdown) help with what `postlint explain` says, shown by code-scanning UIs."""
+    silence = (f"for one post, front matter `ignore: [{rule.id}]`; for a brand, .postlint.yaml "
+               f"`rules: {{disable: [{rule.id}]}}`; for one run, `--ignore {rule.id}`")
+    sections = [("", rule.summary), ("Why it matters", rule.rationale), ("How to fix", rule.fix),
+                ("How to silence", silence)]
+    text = "\n\n".join(f"{title}: {body}" if title else body for title, body in sections if body)
+    markdown = "\n\n".join(f"**{title}:** {body}" if title else body for title, body in sections if body)
+    return text, markdown
+
+
+def artifact_uri(path: str) -> str:
+    """A valid URI reference for a file path: `/` separators, spaces, `%`, `:` etc. escaped."""
+    return quote(path.replace("\\", "/"), safe="/")
+
+
 def rule_descriptor(rule) -> dict:
-    help_text = "\n\n".join(x for x in (rule.summary, rule.rationale, rule.fix) if x)
+    help_text, help_markdown = rule_help(rule)
     return {
         "id": rule.id,
         "name": rule.id.replace(".", "/"),
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.rationale or rule.summary},
-        "help": {"text": help_text},
+        "help": {"text": help_text, "markdown": help_markdown},
         "defaultConfiguration": {"level": LEVEL[rule.severity]},
         "properties": {"category": rule.category, "severity": str(rule.severity),
                        "tags": [rule.category]},
@@ -40,7 +57,7 @@ def result(finding: Finding, index: dict[str, int]) -> dict:
         "message": {"text": finding.message},
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": {"uri": finding.path.replace("\\", "/")},
+                "artifactLocation": {"uri": artifact_uri(finding.path)},
                 "region": {
                     "startLine": max(1, finding.line),
                     "startColumn": max(1, finding.column),
