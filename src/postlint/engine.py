@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from typing import Any, Iterable, Iterator
 
 from .config import Config
+from .errors import UsageError
 from .model import Finding, Post, Severity
 from .rules import Rule, matches, rule_type
 
@@ -76,6 +77,8 @@ def lint_post(post: Post, rules: Iterable[Rule], ctx: Context) -> list[Finding]:
             continue  # an unreadable post only gets its input findings
         try:
             findings.extend(module.check(post, rule, ctx))
+        except UsageError:  # a broken data file (e.g. `kind: dates`) fails the run: exit 2
+            raise
         except Exception as exc:  # a bug in one rule must not stop the run or the other posts
             if os.environ.get("POSTLINT_DEBUG"):
                 raise
