@@ -82,6 +82,7 @@ def check(paths, config_file, fmt, fail_on, min_severity, offline, now, quiet, p
     from .engine import Options
     from .formatters import get
     from .formatters.text import summary_line
+    from .progress import QueueProgress
     from .readers.fields import normalise_platform
     from .rules import check_selectors
     from .runner import Settings, run
@@ -102,8 +103,10 @@ def check(paths, config_file, fmt, fail_on, min_severity, offline, now, quiet, p
         check_selectors(rules, ignore, "--ignore")
         settings = Settings(tuple(rule_dirs), tuple(select), tuple(ignore), options)
         note = (lambda message: None) if quiet else (lambda message: click.echo(message, err=True))
-        result = run(list(paths), settings, Path(config_file) if config_file else None, jobs, note,
-                     keep_posts=fmt == "html")  # the html report shows each post's text
+        with QueueProgress(enabled=not quiet) as progress:
+            result = run(list(paths), settings, Path(config_file) if config_file else None, jobs,
+                         note, keep_posts=fmt == "html",  # the html report shows each post's text
+                         progress=progress)
     except UsageError as exc:
         _fail(exc)
         return

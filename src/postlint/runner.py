@@ -103,6 +103,7 @@ def run(
     jobs: int | None = None,
     note: Callable[[str], None] = lambda message: None,
     keep_posts: bool = False,
+    progress: Callable[[int], None] = lambda done: None,
 ) -> Result:
     """Lint every post under `paths`. Raises UsageError for a bad config or rule file."""
     kept: dict[tuple[str, int], Post] = {}
@@ -128,8 +129,11 @@ def run(
         jobs = (os.cpu_count() or 1) if len(head) > 1 else 1
         chunks = chain(head, chunks)
     if jobs <= 1:
+        done = 0
         for config, posts in chunks:
             found = linter.lint(config, posts)
+            done += len(posts)
+            progress(done)
             findings.extend(found)
             if keep_posts:
                 _keep(posts, found, kept)
@@ -137,7 +141,10 @@ def run(
         global _WORKER
         _WORKER = linter  # inherited by forked workers: no second rule load
         try:
+            done = 0
             for posts, found in _run_pool(chunks, settings, jobs):
+                done += len(posts)
+                progress(done)
                 findings.extend(found)
                 if keep_posts:
                     _keep(posts, found, kept)
