@@ -1,0 +1,151 @@
+"""Whole-queue rules: the same post queued twice, and too many posts too close together.
+
+These need every post of a config at once, so they live in `check_queue` (the engine calls it
+after the per-post pass); `check` finds nothing. Posts are grouped by channel: the account and
+the platform (the same handle on X and on Instagram are two audiences). A post without an
+account shares the channel of every other post without one: a one-brand queue usually omits it.
+
+Thresholds are the rule's YAML options, and a brand overrides them in its config:
+`schedule: {max_per_hour: 4, min_gap_minutes: 15}`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from datetime import timedelta
+from typing import Iterable, Iterator
+
+from .. import textspans
+from .. import yamlfile as y
+from ..model import Finding, Post
+from ..rules import matches
+from .schedule import show, when
+
+OPTIONS = {
+    "check": y.choice("duplicate", "burst"),
+    "similarity": y.NUMBER,        # duplicate: 0..1, share of matching characters after normalising
+    "max_per_hour": y.INT,         # burst: posts allowed in any 60 minutes on one channel
+    "min_gap_minutes": y.INT,      # burst: minimum minutes between two posts on one channel
+    "gap_message": y.STR,          # burst: template for the min-gap finding
+}
+
+WORDS = re.compile(r"\w+")
+
+
+def check(post: Post, rule, ctx) -> Iterable[Finding]:
+    """Nothing per post: see `check_queue`."""
+    return ()
+
+
+def _channel(post: Post) -> tuple[str, str]:
+    return ((post.account or "").strip().lower().lstrip("@"), post.platform or "")
+
+
+def _eligible(posts: list[Post], rule) -> list[Post]:
+    """Readable posts with text that do not silence this rule themselves."""
+    return [p for p in posts if not p.problems and p.text.strip()
+            and not any(matches(rule, s) for s in p.ignore)]
+
+
+def _normalise(text: str) -> str:
+    """Words only, lower-case, links dropped: a re-queued post often differs by a UTM tag."""
+    chars = list(text)
+    for start, end in textspans.urls(text):
+        chars[start:end] = " " * (end - start)
+    return " ".join(WORDS.findall("".join(chars).lower()))
+
+
+def _where(post: Post) -> str:
+    return f"{post.id} ({post.path}:{post.locator.line})"
+
+
+def check_queue(posts: list[Post], rule, ctx) -> Iterator[Finding]:
+    kind = rule.options.get("check")
+    groups: dict[tuple[str, str], list[Post]] = defaultdict(list)
+    for post in _eligible(posts, rule):
+        groups[_channel(post)].append(post)
+    for group in groups.values():
+        if kind == "duplicate":
+            yield from _duplicates(group, rule)
+        elif kind == "burst":
+            yield from _bursts(group, rule, ctx)
+
+
+def _duplicates(group: list[Post], rule) -> Iterator[Finding]:
+    """Report each post whose text matches an earlier post of the channel (exact or near).
+
+    Near matches compare only posts of similar length (sorted by length, a sliding window),
+    with difflib's cheap upper bounds first, so a queue of thousands stays fast.
+    """
+    threshold = float(rule.options.get("similarity", 0.9))
+    normal = [(_normalise(p.text), i, p) for i, p in enumerate(group)]
+    seen: dict[str, Post] = {}
+    reported: set[int] = set()
+    for text, i, post in normal:
+        if not text:
+            continue
+        if text in seen:
+            reported.add(i)
+            yield rule.finding(post, (0, len(post.text.rstrip())), other=_where(seen[text]),
+                               similarity=100)
+        else:
+            seen[text] = post
+    if threshold >= 1:
+        return
+    by_length = sorted((n for n in normal if n[0] and n[1] not in reported), key=lambda n: len(n[0]))
+    for a in range(len(by_length)):
+        text_a, i, post_a = by_length[a]
+        for b in range(a + 1, len(by_length)):
+            text_b, j, post_b = by_length[b]
+            if len(text_a) < threshold * len(text_b):
+                break  # sorted by length: every later text is longer still
+            if text_a == text_b:
+                continue  # exact duplicates were reported above
+            matcher = difflib.SequenceMatcher(None, text_a, text_b, autojunk=False)
+            if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
+                continue
+            ratio = matcher.ratio()
+            if ratio < threshold:
+                continue
+            first, later = (post_a, post_b) if i < j else (post_b, post_a)
+            index = max(i, j)
+            if index in reported:
+                continue
+            reported.add(index)
+            yield rule.finding(later, (0, len(later.text.rstrip())), other=_where(first),
+                               similarity=round(ratio * 100))
+
+
+def _limits(rule, ctx) -> tuple[int, int]:
+    """The brand's `schedule:` config wins over the rule's defaults."""
+    own = ctx.config.data.get("schedule") or {}
+    per_hour = int(own.get("max_per_hour", rule.options.get("max_per_hour", 0)) or 0)
+    gap = int(own.get("min_gap_minutes", rule.options.get("min_gap_minutes", 0)) or 0)
+    return per_hour, gap
+
+
+def _bursts(group: list[Post], rule, ctx) -> Iterator[Finding]:
+    per_hour, gap = _limits(rule, ctx)
+    timed = sorted(((m, p) for p in group if (m := when(p, ctx)) is not None), key=lambda t: t[0])
+    from .schedule import schedule_line
+
+    window_start = 0
+    for k, (moment, post) in enumerate(timed):
+        line = schedule_line(post)
+        while timed[window_start][0] <= moment - timedelta(hours=1):
+            window_start += 1
+        count = k - window_start + 1
+        if per_hour and count > per_hour:
+            yield rule.finding(post, line=line, match=moment.isoformat(), when=show(moment, ctx),
+                               count=count, limit=per_hour, first=show(timed[window_start][0], ctx))
+            continue
+        if gap and k > 0:
+            previous_moment, previous = timed[k - 1]
+            minutes = (moment - previous_moment) / timedelta(minutes=1)
+            if minutes < gap:
+                yield rule.finding(post, line=line, match=moment.isoformat(),
+                                   message=rule.options.get("gap_message"), when=show(moment, ctx),
+                                   minutes=round(minutes), gap=gap, other=_where(previous))
+
