@@ -15,6 +15,12 @@ from postlint.cli import main
 FIXED_NOW = "2025-01-15T12:00:00Z"
 
 
+@pytest.fixture(autouse=True)
+def _link_cache_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own link cache folder: never the user's cache, never shared."""
+    monkeypatch.setenv("POSTLINT_CACHE_DIR", str(tmp_path / ".postlint-cache"))
+
+
 class Run:
     def __init__(self, result: Any):
         self.exit_code: int = result.exit_code

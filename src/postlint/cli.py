@@ -67,6 +67,7 @@ def main() -> None:
 @click.option("--min-severity", type=SEVERITY, default="info", show_default=True,
               help="Hide findings below this severity (does not change --fail-on).")
 @click.option("--offline", is_flag=True, help="Make no network requests.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the link cache.")
 @click.option("--now", callback=_parse_now, metavar="WHEN",
               help='ISO 8601 instant used as "now" by schedule rules.')
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line.")
@@ -76,7 +77,7 @@ def main() -> None:
 @rules_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
               help="Worker processes (default: 1 for a few posts, else the CPU count).")
-def check(paths, config_file, fmt, fail_on, min_severity, offline, now, quiet, platform,
+def check(paths, config_file, fmt, fail_on, min_severity, offline, no_cache, now, quiet, platform,
           select, ignore, rule_dirs, jobs) -> None:
     """Check drafts, queue files, directories or - (stdin)."""
     from .engine import Options
@@ -94,6 +95,7 @@ def check(paths, config_file, fmt, fail_on, min_severity, offline, now, quiet, p
     options = Options(
         now=now or datetime.now(timezone.utc),
         offline=offline,
+        use_cache=not no_cache,
         platform=normalise_platform(platform) if platform else None,
         rule_dirs=tuple(rule_dirs),
     )

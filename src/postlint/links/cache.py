@@ -1,0 +1,154 @@
+"""The link cache: an SQLite file in the user cache directory, shared by concurrent runs.
+
+Pre-commit starts several postlint processes at once, so the store must tolerate parallel
+readers and writers (WAL journal, a busy timeout, one short write transaction per run).
+A cache is an optimisation: a corrupted file is rebuilt with a warning, and any other
+database trouble disables the cache for the run instead of failing it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+ENV_DIR = "POSTLINT_CACHE_DIR"
+FILE_NAME = "links.sqlite3"
+SCHEMA = """CREATE TABLE IF NOT EXISTS links_v1 (
+    key TEXT PRIMARY KEY,
+    checked_at REAL NOT NULL,
+    ok INTEGER NOT NULL,
+    result TEXT NOT NULL
+)"""
+BATCH = 500  # SQLite's limit on host parameters is 999 in old builds
+
+
+def default_path() -> Path:
+    """$POSTLINT_CACHE_DIR/links.sqlite3, else the platform's user cache dir
+    (~/.cache/postlint on Linux, ~/Library/Caches/postlint on macOS)."""
+    folder = os.environ.get(ENV_DIR)
+    if not folder:
+        import platformdirs
+
+        folder = platformdirs.user_cache_dir("postlint", appauthor=False)
+    return Path(folder) / FILE_NAME
+
+
+def _warn(message: str) -> None:
+    print(f"postlint: warning: {message}", file=sys.stderr)
+
+
+@dataclass(frozen=True)
+class Entry:
+    result: dict
+    checked_at: float
+    ok: bool
+
+
+class LinkCache:
+    """Results by key (policy + normalised URL), with their age; `get`/`put` never raise."""
+
+    def __init__(self, path: Path | None = None, warn: Callable[[str], None] = _warn):
+        self.path = path or default_path()
+        self.warn = warn
+        self._conn: sqlite3.Connection | None = None
+        self._broken = False
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._conn is not None or self._broken:
+            return self._conn
+        try:
+            self._conn = self._open()
+        except sqlite3.OperationalError as exc:  # locked, unwritable: not corruption
+            self._disable(f"cannot open the link cache {self.path} ({exc})")
+        except sqlite3.DatabaseError as exc:  # "file is not a database", "malformed" 
+            self.warn(f"link cache {self.path} is unreadable ({exc}); rebuilding it")
+            self._remove_files()
+            try:
+                self._conn = self._open()
+            except (sqlite3.Error, OSError) as again:
+                self._disable(f"cannot rebuild the link cache {self.path} ({again})")
+        except (sqlite3.Error, OSError) as exc:
+            self._disable(f"cannot open the link cache {self.path} ({exc})")
+        return self._conn
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=10, isolation_level=None,
+                               check_same_thread=False)
+        try:
+            conn.execute("PRAGMA busy_timeout = 10000")
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+            except sqlite3.OperationalError:
+                pass  # e.g. a network file system: the default journal still works
+            conn.execute(SCHEMA)
+            conn.execute("SELECT count(*) FROM links_v1 LIMIT 1").fetchone()
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _remove_files(self) -> None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                Path(str(self.path) + suffix).unlink()
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                self.warn(f"cannot remove {self.path}{suffix} ({exc})")
+
+    def _disable(self, message: str) -> None:
+        self.warn(message + "; continuing without the link cache")
+        self._broken = True
+        if self._conn is not None:
+            self._conn.close()
+        self._conn = None
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, Entry]:
+        conn = self._connect()
+        found: dict[str, Entry] = {}
+        if conn is None:
+            return found
+        keys = list(keys)
+        try:
+            for i in range(0, len(keys), BATCH):
+                batch = keys[i:i + BATCH]
+                marks = ",".join("?" * len(batch))
+                rows = conn.execute(
+                    f"SELECT key, checked_at, ok, result FROM links_v1 WHERE key IN ({marks})", batch)
+                for key, checked_at, ok, result in rows:
+                    found[key] = Entry(json.loads(result), float(checked_at), bool(ok))
+        except (sqlite3.Error, ValueError) as exc:
+            self._disable(f"cannot read the link cache {self.path} ({exc})")
+            return {}
+        return found
+
+    def put_many(self, items: Iterable[tuple[str, dict, bool]], now: float | None = None) -> None:
+        conn = self._connect()
+        if conn is None:
+            return
+        now = time.time() if now is None else now
+        rows = [(key, now, int(ok), json.dumps(result)) for key, result, ok in items]
+        if not rows:
+            return
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.executemany("INSERT OR REPLACE INTO links_v1 VALUES (?, ?, ?, ?)", rows)
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            self._disable(f"cannot write the link cache {self.path} ({exc})")
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None

@@ -1,0 +1,161 @@
+"""Links: broken, redirected elsewhere, shortened, unsafe, tracking, or unverifiable.
+
+Two passes, because network checks must see the whole run to be fast:
+- `check` (per post, no network): `unsafe` and `tracking`, which read only the URL;
+- `check_queue` (once per config, after the per-post pass): `broken`, `redirected`,
+  `shortened` and `unverified`. Their URLs are deduplicated across the run and checked
+  concurrently (see `postlint.links.batch`), so 10,000 posts sharing 1,000 links cost
+  1,000 requests, and a second run costs none while the cache is fresh.
+
+Messages, shortener domains, leaking parameters and thresholds are YAML
+(`rules/links.yaml`, `rules/links-data.yaml`); this module only decides which one applies.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Iterator
+
+from .. import yamlfile as y
+from ..model import Finding, Post
+
+CHECKS = ("broken", "redirected", "shortened", "unsafe", "tracking", "unverified")
+NETWORK_CHECKS = ("broken", "redirected", "shortened", "unverified")
+OPTIONS = {
+    "check": y.choice(*CHECKS),
+    "messages": y.map_of(y.STR),  # cause -> message template (default: `message`)
+    "via": y.STR,  # appended to a message when the link was reached through redirects
+}
+
+
+def prepare(options: dict[str, Any]) -> dict[str, Any]:
+    if "check" not in options:
+        raise ValueError(f"a links rule needs `check` (one of: {', '.join(CHECKS)})")
+    return options
+
+
+def _config(ctx: Any) -> dict[str, Any]:
+    return ctx.config.data.get("links") or {}
+
+
+def _emit(rule: Any, post: Post, link: Any, cause: str, **fmt: Any) -> Finding:
+    """A finding on the link's span, or on the `link` field's line for a queue's link."""
+    template = (rule.options.get("messages") or {}).get(cause)
+    fmt.setdefault("url", link.written)
+    if link.span is not None:
+        return rule.finding(post, link.span, message=template, **fmt)
+    return rule.finding(post, line=post.field_line("link"), message=template,
+                        match=link.written, **fmt)
+
+
+def check(post: Post, rule: Any, ctx: Any) -> Iterator[Finding]:
+    kind = rule.options["check"]
+    if kind not in ("unsafe", "tracking"):
+        return
+    from ..links import data as link_data
+    from ..links import extract, urls
+
+    data = link_data.for_context(ctx)
+    for link in extract.in_post(post, data.bare_domain_tlds):
+        parsed = urls.parse(link.url)
+        if parsed is None:
+            continue  # links.broken reports an address that is not valid
+        if kind == "unsafe":
+            reason = urls.unsafe_reason(parsed, link.explicit_scheme)
+            if reason:
+                yield _emit(rule, post, link, reason, host=parsed.host)
+        else:
+            yield from _tracking(rule, post, link, parsed, data, ctx)
+
+
+def _tracking(rule: Any, post: Post, link: Any, parsed: Any, data: Any, ctx: Any) -> Iterator[Finding]:
+    from ..links import urls
+
+    conf = _config(ctx)
+    forbidden = data.leaking_params | {p.lower() for p in conf.get("forbidden_params") or ()}
+    leaks = urls.leaking(parsed, frozenset(forbidden))
+    if leaks:
+        yield _emit(rule, post, link, "leaking", params=", ".join(leaks))
+    required = tuple(conf.get("required_params") or ())
+    own = {d.lower().lstrip(".") for d in conf.get("own_domains") or ()}
+    if required and parsed.host not in data.shorteners and (not own or urls.in_domains(parsed.host, own)):
+        absent = urls.missing(parsed, required)
+        if absent:
+            yield _emit(rule, post, link, "missing", params=", ".join(absent))
+
+
+def check_queue(posts: list[Post], rule: Any, ctx: Any) -> Iterator[Finding]:
+    kind = rule.options["check"]
+    if kind not in NETWORK_CHECKS:
+        return
+    from ..links import batch, urls
+    from ..links import data as link_data
+
+    data = link_data.for_context(ctx)
+    occurrences = _occurrences(posts, rule, ctx, data)
+    known = batch.results((urls.normalise(link.url) for _, link in occurrences), ctx, data)
+    for post, link in occurrences:
+        result = known.get(urls.normalise(link.url))
+        finding = _network_finding(kind, rule, post, link, result, data, ctx)
+        if finding is not None:
+            yield finding
+
+
+def _occurrences(posts: list[Post], rule: Any, ctx: Any, data: Any) -> list[tuple[Post, Any]]:
+    """(post, link) for every link of every post this rule applies to.
+
+    The engine's per-post filters do not run for queue rules, so posts with unreadable
+    input or an `ignore` naming this rule are skipped here.
+    """
+    from ..links import extract
+    from ..rules import matches
+
+    found = []
+    for post in posts:
+        if post.problems or any(matches(rule, s) for s in post.ignore):
+            continue
+        for link in extract.in_post(post, data.bare_domain_tlds):
+            found.append((post, link))
+    return found
+
+
+def _via(rule: Any, result: Any) -> str:
+    if not result.redirects or not result.final_url:
+        return ""
+    return str(rule.options.get("via", "")).replace("{final}", result.final_url) \
+        .replace("{redirects}", str(result.redirects))
+
+
+def _network_finding(kind: str, rule: Any, post: Post, link: Any, result: Any, data: Any,
+                     ctx: Any) -> Finding | None:
+    from ..links import urls
+
+    parsed = urls.parse(link.url)
+    host = parsed.host if parsed else ""
+    fmt = {"code": result.code if result else "", "final": result.final_url if result else "",
+           "address": result.address if result else "", "timeout": f"{ctx.config.links_timeout:g}",
+           "max": data.network.max_redirects, "host": host,
+           "detail": result.detail if result else "", "via": _via(rule, result) if result else ""}
+    if kind == "shortened":
+        if host not in data.shorteners:
+            return None
+        if result is not None and result.outcome == "ok" and result.redirects:
+            return _emit(rule, post, link, "resolved", **fmt)
+        return _emit(rule, post, link, "unresolved", **fmt)
+    if result is None:
+        return None
+    if kind == "broken" and result.outcome == "broken":
+        return _emit(rule, post, link, result.cause, **fmt)
+    if kind == "unverified" and result.outcome == "unverified":
+        return _emit(rule, post, link, result.cause, **fmt)
+    if kind == "redirected" and result.outcome == "ok" and result.redirects and parsed \
+            and host not in data.shorteners:
+        final = urls.parse(result.final_url)
+        if final is None:
+            return None
+        if urls.site(final.host, data.second_level_suffixes) != urls.site(host, data.second_level_suffixes):
+            return _emit(rule, post, link, "elsewhere", **fmt)
+        if parsed.path not in ("", "/") and final.path in ("", "/"):
+            return _emit(rule, post, link, "home", **fmt)
+    return None
+
+
