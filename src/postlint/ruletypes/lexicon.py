@@ -1,0 +1,325 @@
+"""Lexicon rules: words and phrases of a topic, per language, with benign exceptions.
+
+Every sensitive-topic and profanity rule is this one type; the words live in YAML. An entry is
+a phrase of space-separated words, each written as:
+
+- `word`   matches the token or its lemma, ignoring case (`shooting` matches "Shootings");
+- `Word`   an entry with a capital letter matches with exactly that case (`PiS` is the Polish
+           party, `pis` is Spanish for pee; `Høyre` is a party, `høyre` means "right");
+- `stem*`  matches any word starting with `stem` (`strzelanin*` matches strzelaniny,
+           strzelaninie...): heavily inflected languages do not depend on lemma tables;
+- `*`      (not first) matches any one word: `shoot * a dm`.
+
+A hashtag matches an entry written together (`#SandyHook` matches `sandy hook`), because
+hashtags are where disasters and campaigns are named.
+
+`unless` entries use the same syntax; a match that overlaps an `unless` match is dropped
+("Shoot us a DM", "dead tired"). The post's language's terms apply, plus the terms of the
+`also` languages (default English), because brands mix English into every language; the
+post's language's `unless` list can veto an English term that is a normal local word (`fag`
+means "subject" in Norwegian).
+
+`match: masked` finds disguised spellings of the terms (f*ck, sh!t, a$$hole, b1tch) instead of
+the plain words. `requires: promotion` only reports when the post also carries a promotional
+cue (`postlint.promotion.promo_cues`): a tragedy used to sell.
+
+Matching is a dictionary lookup per token into an index of first words (an automaton over
+tokens), built once per rule and language per process, so the cost is independent of the size
+of the lexicon.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Iterator
+
+from .. import textspans
+from .. import yamlfile as y
+from ..model import Finding, Post
+
+TERMS = y.one_of(y.map_of(y.list_of(y.STR)), y.list_of(y.map_of(y.list_of(y.STR))))
+OPTIONS = {
+    "terms": TERMS,
+    "unless": TERMS,
+    "also": y.list_of(y.STR),
+    "match": y.choice("words", "masked"),
+    "requires": y.choice("promotion"),
+}
+
+MIN_STEM = 3  # a shorter `stem*` would match half the dictionary
+LEET = {"a": "4@", "e": "3", "i": "1!", "o": "0", "s": "5$", "t": "7", "l": "1", "g": "9", "u": "v"}
+MASKS = "*#%?"
+MASK_CHARS = set(MASKS) | set("@$!")
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One word of a pattern: how a token must look to match it."""
+
+    kind: str  # "ci" (lower or lemma), "cs" (exact text), "prefix", "any"
+    value: str
+
+    def accepts(self, text: str, lower: str, lemma: str) -> bool:
+        if self.kind == "ci":
+            return lower == self.value or lemma == self.value
+        if self.kind == "cs":
+            return text == self.value
+        if self.kind == "prefix":
+            return lower.startswith(self.value) or lemma.startswith(self.value)
+        return any(ch.isalnum() for ch in text)  # "any": one real word, not punctuation
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    entry: str  # as written in YAML, shown in messages as {term}
+    words: tuple[Word, ...]
+
+
+@dataclass
+class Index:
+    """First-word index of the patterns of one rule for one language."""
+
+    by_word: dict[str, list[Pattern]] = field(default_factory=dict)  # ci and lemma keys
+    by_text: dict[str, list[Pattern]] = field(default_factory=dict)  # case-sensitive keys
+    by_stem: dict[str, list[Pattern]] = field(default_factory=dict)
+    stem_lengths: tuple[int, ...] = ()
+    hashtags: dict[str, str] = field(default_factory=dict)  # folded entry -> entry
+
+    def add(self, pattern: Pattern) -> None:
+        first = pattern.words[0]
+        table = {"ci": self.by_word, "cs": self.by_text, "prefix": self.by_stem}[first.kind]
+        table.setdefault(first.value, []).append(pattern)
+        if all(w.kind in ("ci", "cs") for w in pattern.words):
+            folded = "".join(w.value for w in pattern.words if w.value.isalnum() or w.kind == "cs")
+            folded = "".join(ch for ch in folded if ch.isalnum())
+            if len(folded) >= 4:
+                key = folded if any(w.kind == "cs" for w in pattern.words) else folded.lower()
+                self.hashtags.setdefault(key, pattern.entry)
+        self.stem_lengths = tuple(sorted({len(s) for s in self.by_stem}))
+
+    def hashtag(self, body: str) -> str | None:
+        """The entry a hashtag spells out (`#SandyHook`, `#PrayForParis` for `prayfor*`)."""
+        lower = body.lower()
+        entry = self.hashtags.get(body) or self.hashtags.get(lower)
+        if entry is not None:
+            return entry
+        for n in self.stem_lengths:
+            for pattern in self.by_stem.get(lower[:n], ()):
+                if len(pattern.words) == 1:
+                    return pattern.entry
+        return None
+
+    def candidates(self, text: str, lower: str, lemma: str) -> Iterator[Pattern]:
+        yield from self.by_word.get(lower, ())
+        if lemma != lower:
+            yield from self.by_word.get(lemma, ())
+        yield from self.by_text.get(text, ())
+        for n in self.stem_lengths:
+            if n > len(lower):
+                break
+            yield from self.by_stem.get(lower[:n], ())
+
+
+# --- loading (cheap, at rule-load time) ---------------------------------------------------
+
+
+def _entries(spec: Any) -> dict[str, list[str]]:
+    """`terms`/`unless` as {lang: [entries]}; a list of maps (YAML anchors) is merged."""
+    merged: dict[str, list[str]] = {}
+    for part in spec if isinstance(spec, list) else [spec]:
+        for lang, items in (part or {}).items():
+            merged.setdefault(str(lang), []).extend(str(i) for i in items or ())
+    return merged
+
+
+def _check_entry(entry: str) -> None:
+    pieces = entry.split()
+    if not pieces:
+        raise ValueError("an empty entry")
+    if pieces[0] == "*":
+        raise ValueError(f"entry {entry!r} starts with `*`; write a word first")
+    for piece in pieces:
+        if piece.endswith("*") and piece != "*" and len(piece.rstrip("*")) < MIN_STEM:
+            raise ValueError(f"entry {entry!r}: a stem needs at least {MIN_STEM} letters before `*`")
+
+
+def prepare(options: dict[str, Any]) -> dict[str, Any]:
+    """Check the entries (cheap: no spaCy) so a typo fails at load with the rule's line."""
+    if not options.get("terms"):
+        raise ValueError("a lexicon rule needs `terms` (a mapping of language code to entries)")
+    terms, unless = _entries(options["terms"]), _entries(options.get("unless") or {})
+    for lang in (*terms, *unless):
+        if not (2 <= len(lang) <= 3 and lang.isalpha() and lang.islower()):
+            raise ValueError(f"{lang!r} is not a language code (en, es, pl, nb...)")
+    for entry in (e for entries in (*terms.values(), *unless.values()) for e in entries):
+        _check_entry(entry)
+    return {**options, "terms": terms, "unless": unless, "also": tuple(options.get("also", ["en"]))}
+
+
+# --- matching (built once per rule and language per process) ------------------------------
+
+
+def _words(entry: str, lang: str) -> tuple[Word, ...]:
+    """Split an entry the way the post's tokenizer splits text, so "don't" and "#tag" line up."""
+    from ..language import tokenize
+
+    words: list[Word] = []
+    for piece in entry.split():
+        if piece == "*":
+            words.append(Word("any", "*"))
+            continue
+        stem = piece.endswith("*")
+        body = piece.rstrip("*")
+        toks = [t.text for t in tokenize(body, lang)] or [body]
+        for i, tok in enumerate(toks):
+            if stem and i == len(toks) - 1:
+                words.append(Word("prefix", tok.lower()))
+            elif tok != tok.lower():
+                words.append(Word("cs", tok))
+            else:
+                words.append(Word("ci", tok))
+    return tuple(words)
+
+
+def build_index(entries: list[str], lang: str) -> Index:
+    index = Index()
+    for entry in entries:
+        index.add(Pattern(entry, _words(entry, lang)))
+    return index
+
+
+@lru_cache(maxsize=512)
+def _tokens(text: str, lang: str) -> tuple[tuple[str, str, str, int, int], ...]:
+    """(text, lower, lemma, start, end) of every token; shared by all lexicon rules of a post."""
+    from ..language import tokenize
+
+    return tuple((t.text, t.lower, t.lemma, t.start, t.end) for t in tokenize(text, lang))
+
+
+def find(index: Index, text: str, lang: str) -> list[tuple[int, int, str]]:
+    """(start, end, entry) of every match, longest first where several start at one token."""
+    tokens = _tokens(text, lang)
+    found: list[tuple[int, int, str]] = []
+    for i, (tok_text, lower, lemma, start, _) in enumerate(tokens):
+        best: tuple[int, int, str] | None = None
+        for pattern in index.candidates(tok_text, lower, lemma):
+            n = len(pattern.words)
+            if i + n > len(tokens):
+                continue
+            if all(w.accepts(*tokens[i + k][:3]) for k, w in enumerate(pattern.words[1:], 1)):
+                end = tokens[i + n - 1][4]
+                if best is None or end > best[1]:
+                    best = (start, end, pattern.entry)
+        if best is not None:
+            found.append(best)
+    if "#" in text:
+        for start, end in textspans.hashtags(text):
+            entry = index.hashtag(text[start + 1:end])
+            if entry is not None:
+                found.append((start, end, entry))
+    return found
+
+
+def _masked_regex(entries: list[str]) -> Any:
+    """One regex for disguised spellings: each letter may be a look-alike or a mask symbol."""
+    import regex
+
+    alternatives = []
+    for entry in sorted({e.rstrip("*").lower() for e in entries}, key=len, reverse=True):
+        if len(entry) < 3 or not entry.isalpha():
+            continue
+        parts = []
+        for i, ch in enumerate(entry):
+            chars = ch + LEET.get(ch, "") + ("" if i == 0 else MASKS)
+            parts.append("[" + regex.escape(chars) + "]")
+        alternatives.append("".join(parts))
+    if not alternatives:
+        return None
+    return regex.compile(r"(?<![\w@#$*!])(?:" + "|".join(alternatives) + r")(?![\w*#%?$!@])",
+                         regex.IGNORECASE)
+
+
+def find_masked(compiled: Any, text: str) -> list[tuple[int, int, str]]:
+    """Disguised spellings only: the plain word is the swearing rule's job."""
+    if compiled is None:
+        return []
+    found = []
+    try:
+        for m in compiled.finditer(text, timeout=0.5):
+            word = m.group()
+            letters = sum(ch.isalpha() for ch in word)
+            symbols = sum(ch in MASK_CHARS for ch in word)
+            digits = sum(ch.isdigit() for ch in word)
+            if word.isalpha():
+                continue  # plain word; a "v" for "u" alone is just another word (fvck is rare)
+            if symbols or (digits and letters >= 2):
+                found.append((m.start(), m.end(), word))
+    except TimeoutError:
+        return found
+    return found
+
+
+def _build(rule: Any, kind: str, term_lang: str) -> Any:
+    """The index (or masked regex) of one rule for the entries of one language, or None."""
+    source = "terms" if kind == "masked" else kind
+    entries = rule.options[source].get(term_lang, [])
+    if not entries:
+        return None
+    # English entries are split with the English tokenizer; matching runs on the post's
+    # tokens, and the tokenizers agree on words and punctuation.
+    return _masked_regex(entries) if kind == "masked" else build_index(entries, term_lang)
+
+
+def _compiled(rule: Any, ctx: Any, kind: str, term_lang: str) -> Any:
+    return ctx.resource(f"lexicon:{rule.id}:{kind}:{term_lang}",
+                        lambda: _build(rule, kind, term_lang))
+
+
+def _matchers(rule: Any, ctx: Any, lang: str) -> tuple[list[Any], list[Index]]:
+    """(term matchers, unless indexes) for a post in `lang`: its language, then `also`."""
+    langs = list(dict.fromkeys([lang, *rule.options["also"]]))
+    kind = "masked" if rule.options.get("match") == "masked" else "terms"
+    terms = [m for m in (_compiled(rule, ctx, kind, t) for t in langs) if m is not None]
+    unless = [i for i in (_compiled(rule, ctx, "unless", t) for t in langs) if i is not None]
+    return terms, unless
+
+
+def _overlaps(span: tuple[int, int, str], others: list[tuple[int, int, str]]) -> bool:
+    return any(s < span[1] and span[0] < e for s, e, _ in others)
+
+
+def matches(post: Post, rule: Any, ctx: Any) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, entry) matches of the rule in the post, exceptions removed."""
+    from ..language import resolve
+
+    text = post.text
+    lang = resolve(post, ctx)
+    terms, unless = _matchers(rule, ctx, lang)
+    masked = rule.options.get("match") == "masked"
+    found = [m for t in terms for m in (find_masked(t, text) if masked else find(t, text, lang))]
+    if not found:
+        return []
+    vetoes = [m for index in unless for m in find(index, text, lang)]
+    kept: list[tuple[int, int, str]] = []
+    for m in sorted(found, key=lambda m: (m[0], -m[1])):
+        if not _overlaps(m, vetoes) and not _overlaps(m, kept):
+            kept.append(m)
+    return kept
+
+
+def check(post: Post, rule: Any, ctx: Any) -> Iterator[Finding]:
+    found = matches(post, rule, ctx)
+    if not found:
+        return
+    cue = ""
+    if rule.options.get("requires") == "promotion":
+        from ..language import resolve
+        from ..promotion import promo_cues
+
+        cues = promo_cues(post.text, resolve(post, ctx), ctx)
+        if not cues:
+            return
+        cue = post.text[cues[0][0]:cues[0][1]]
+    for start, end, entry in found:
+        yield rule.finding(post, (start, end), term=entry, cue=cue)
