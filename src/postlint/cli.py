@@ -191,3 +191,43 @@ def init(force) -> None:
         _fail(UsageError("already exists; use --force to overwrite", str(target)))
     target.write_text(files("postlint").joinpath("starter.postlint.yaml").read_text("utf-8"), "utf-8")
     click.echo(f"Wrote {target}. Edit brand, accounts and languages, then run `postlint check`.")
+
+
+@main.command()
+@click.option("--reason", required=True, metavar="TEXT", help="Why publishing is paused (shown in findings).")
+@click.option("--until", metavar="WHEN",
+              help="End of the freeze: ISO 8601 (config timezone if no offset) or a duration (6h, 2d); "
+                   "default: until `postlint unfreeze`.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Config to write (default: the nearest .postlint.yaml, else a new one here).")
+@click.option("--now", callback=_parse_now, metavar="WHEN", help="ISO 8601 instant the freeze starts.")
+def freeze(reason, until, config_file, now) -> None:
+    """Pause publishing: every post scheduled from now on is inside a blackout."""
+    from . import freeze as freezing
+
+    path = freezing.target(Path(config_file) if config_file else None, Path.cwd())
+    try:
+        done = freezing.freeze(path, reason, until, now or datetime.now(timezone.utc))
+    except UsageError as exc:
+        _fail(exc)
+        return
+    end = done.until.isoformat() if done.until else "`postlint unfreeze`"
+    click.echo(f"{'Created' if done.created else 'Updated'} {path}: publishing frozen since "
+               f"{done.since.isoformat()} until {end} ({done.reason}).")
+
+
+@main.command()
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Config to edit (default: the nearest .postlint.yaml).")
+def unfreeze(config_file) -> None:
+    """End the freeze that `postlint freeze` started."""
+    from . import freeze as freezing
+
+    path = freezing.target(Path(config_file) if config_file else None, Path.cwd())
+    try:
+        removed = freezing.unfreeze(path)
+    except UsageError as exc:
+        _fail(exc)
+        return
+    click.echo(f"Removed the freeze from {path}; publishing resumes." if removed
+               else f"No freeze in {path}; nothing to do.")
