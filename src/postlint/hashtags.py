@@ -1,0 +1,204 @@
+"""The hashtag knowledge base: what a hashtag is about, read from `kind: hashtags` data files.
+
+Why a knowledge base and not a model: the hashtags that hurt brands are few, famous and
+well documented (#WhyIStayed, #Aurora, #notguilty), and a social media manager needs the
+*meaning* in the message, with the source to check it. Entries live in `rules/hashtags/`
+and in any `--rules DIR` folder; a later file's entry for the same tag replaces an earlier
+one, so users can correct or extend the built-in knowledge.
+
+Also here: `is_plain_phrase`, the "could this be ordinary words run together?" test that
+`hashtag.unknown` uses to stay quiet about #CoffeeTime but ask about #gettngslizzerd.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from . import yamlfile as y
+from .errors import UsageError
+from .model import TOPICS
+
+ENTRY = {
+    "tag": y.STR,
+    "topic": y.choice(*TOPICS),
+    "about": y.STR,
+    "meaning": y.STR,
+    "lang": y.STR,
+    "years": y.one_of(y.STR, y.INT),
+}
+PATTERN = {**{k: v for k, v in ENTRY.items() if k != "tag"}, "pattern": y.STR,
+           "except": y.list_of(y.STR)}
+SCHEMA = {"kind": y.STR, "entries": y.list_of(ENTRY), "patterns": y.list_of(PATTERN)}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What one hashtag (or hashtag pattern) means. `topic` None: known and harmless."""
+
+    tag: str  # as written in the knowledge base, e.g. "#WhyIStayed" or "#PrayFor*"
+    about: str
+    meaning: str
+    topic: str | None = None
+    lang: str | None = None
+    years: str | None = None
+    source: str = ""  # "file:line" of the entry, where its source-of-meaning comment is
+    excepts: tuple[str, ...] = ()  # normalised globs a pattern does not cover
+    is_pattern: bool = False
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    entries: dict[str, Entry]  # normalised tag -> entry
+    patterns: tuple[Entry, ...]
+
+    def lookup(self, tag: str, is_word: Any = None) -> Entry | None:
+        """The entry for `tag`, else the first pattern that covers it, else None.
+
+        `is_word(body) -> bool`, when given, keeps patterns off ordinary words that merely
+        start or end like one (#Ripped is not #RIP*, #Stopwatch is not #Stop*).
+        """
+        key = normalise(tag)
+        if key in self.entries:
+            return self.entries[key]
+        for entry in self.patterns:
+            if glob_match(normalise(entry.tag), key) and not any(
+                glob_match(x, key) for x in entry.excepts
+            ):
+                if is_word is not None and is_word(key):
+                    continue
+                return entry
+        return None
+
+    def find(self, text: str) -> list[Entry]:
+        """Entries whose tag matches `text` exactly, or patterns written exactly as `text`."""
+        key = normalise(text)
+        hits = [e for e in self.patterns if normalise(e.tag) == key]
+        if key in self.entries:
+            hits.insert(0, self.entries[key])
+        return hits
+
+
+def normalise(tag: str) -> str:
+    """Case, accents, `#` and underscores do not change a hashtag's meaning."""
+    text = unicodedata.normalize("NFKD", tag.strip().lstrip("#").casefold())
+    return "".join(ch for ch in text if not unicodedata.combining(ch) and ch != "_")
+
+
+def glob_match(glob: str, key: str) -> bool:
+    """`*` stands for one or more characters: #PrayFor* covers #PrayForParis, not #PrayFor."""
+    if "*" not in glob:
+        return glob == key
+    head, _, tail = glob.partition("*")
+    return len(key) > len(head) + len(tail) and key.startswith(head) and key.endswith(tail)
+
+
+def build(files: list[tuple[Any, Any]]) -> KnowledgeBase:
+    """Validate every `kind: hashtags` file (errors name file and line) and index it."""
+    entries: dict[str, Entry] = {}
+    patterns: list[Entry] = []
+    for path, _content in files:
+        data, node = y.load(path)
+        y.validate(node, SCHEMA, str(path))
+        for i, item in enumerate(data.get("entries") or []):
+            line = y.find_line(node, "entries", i)
+            _require(item, ("tag", "about", "meaning"), f"entries[{i}]", str(path), line)
+            if not str(item["tag"]).startswith("#") or "*" in item["tag"]:
+                raise UsageError(f"entries[{i}].tag must be a hashtag like '#Example' "
+                                 "(put wildcards under `patterns:`)", str(path), line)
+            entries[normalise(item["tag"])] = _entry(item, item["tag"], f"{path}:{line}")
+        for i, item in enumerate(data.get("patterns") or []):
+            line = y.find_line(node, "patterns", i)
+            _require(item, ("pattern", "about", "meaning"), f"patterns[{i}]", str(path), line)
+            glob = str(item["pattern"])
+            if not glob.startswith("#") or glob.count("*") != 1:
+                raise UsageError(f"patterns[{i}].pattern must be a hashtag with one `*`, "
+                                 "like '#PrayFor*' or '#*Strong'", str(path), line)
+            patterns.append(_entry(item, glob, f"{path}:{line}", pattern=True))
+    return KnowledgeBase(entries, tuple(patterns))
+
+
+def _require(item: dict, keys: tuple[str, ...], where: str, path: str, line: int | None) -> None:
+    for key in keys:
+        if key not in item:
+            raise UsageError(f"{where} needs {key!r}", path, line)
+
+
+def _entry(item: dict, tag: str, source: str, pattern: bool = False) -> Entry:
+    return Entry(
+        tag=tag,
+        about=str(item["about"]).strip(),
+        meaning=str(item["meaning"]).strip(),
+        topic=item.get("topic"),
+        lang=item.get("lang"),
+        years=str(item["years"]) if item.get("years") is not None else None,
+        source=source,
+        excepts=tuple(normalise(x) for x in item.get("except") or ()),
+        is_pattern=pattern,
+    )
+
+
+def knowledge_base(ctx: Any) -> KnowledgeBase:
+    """The run's knowledge base (built-in plus --rules folders), built once per process."""
+    return ctx.resource("hashtags:kb", lambda: build(ctx.data("hashtags")))
+
+
+# --- plain dictionary phrases -------------------------------------------------------------
+# wordfreq's lists cover en, es, pl and nb with inflected forms; a word counts when it is
+# common enough for its length (short fragments must be very common, or any junk would
+# segment into two-letter "words").
+MIN_ZIPF = {1: 5.5, 2: 4.0, 3: 3.0}
+MIN_ZIPF_LONG = 2.5
+MAX_WORD = 24
+
+
+@lru_cache(maxsize=None)
+def _frequencies(lang: str) -> dict[str, float]:
+    """word -> frequency, or {} for a language wordfreq does not know."""
+    import wordfreq
+
+    try:
+        return wordfreq.get_frequency_dict(lang, wordlist="best")
+    except (LookupError, ValueError):
+        return {}
+
+
+def _zipf(freq: float) -> float:
+    import math
+
+    return math.log10(freq) + 9 if freq > 0 else 0.0
+
+
+def is_word(word: str, langs: tuple[str, ...], min_zipf: float = MIN_ZIPF_LONG) -> bool:
+    """A common word of any of `langs`, at least as frequent as its length requires."""
+    need = max(MIN_ZIPF.get(len(word), MIN_ZIPF_LONG), min_zipf)
+    return any(_zipf(_frequencies(lang).get(word, 0.0)) >= need for lang in langs)
+
+
+def is_plain_phrase(body: str, langs: tuple[str, ...]) -> bool:
+    """Can `body` (a hashtag without #) be cut into common words and numbers?
+
+    CamelCase and underscores mark word boundaries when present; inside each part a dynamic
+    programme finds any cover by dictionary words. Deliberately simple: it only has to tell
+    "coffee time" from "gettngslizzerd".
+    """
+    import regex
+
+    parts = regex.findall(r"\p{Lu}?[\p{Ll}\p{M}]+|\p{Lu}+(?![\p{Ll}])|\d+", body)
+    if not parts or sum(len(p) for p in parts) < len(regex.sub(r"[_\W]", "", body)):
+        return False
+    return all(_segmentable(p.lower(), langs) for p in parts)
+
+
+def _segmentable(text: str, langs: tuple[str, ...]) -> bool:
+    if text.isdigit():
+        return True
+    ok = [True] + [False] * len(text)
+    for end in range(1, len(text) + 1):
+        for start in range(max(0, end - MAX_WORD), end):
+            if ok[start] and (text[start:end].isdigit() or is_word(text[start:end], langs)):
+                ok[end] = True
+                break
+    return ok[-1]

@@ -1,0 +1,99 @@
+"""Hashtag context: a hashtag whose meaning does not fit the post.
+
+`check: sensitive` - the hashtag is in the knowledge base (rules/hashtags/, kind: hashtags)
+with a topic, or matches one of its patterns (#PrayFor*, #*Strong...). Next to promotional
+cues (postlint.promotion) it is `promotional_severity` (critical): DiGiorno's
+"#WhyIStayed You had pizza" and Celeb Boutique's "#Aurora dress" were sales pitches riding
+a tragedy. Without cues it is the rule's severity (warning): a human should confirm the
+brand really means to join that conversation. `hashtags.approved` silences the warning (a
+brand that deliberately supports #BlackLivesMatter), never the promotional case.
+
+`check: unknown` - on a promotional post only, a hashtag that is not approved, not accepted
+vocabulary, not in the knowledge base, not one of the brand's own tags, and not ordinary
+words run together (#CoffeeTime): "look up what it is about before joining".
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from .. import textspans
+from .. import yamlfile as y
+from ..hashtags import is_plain_phrase, is_word, knowledge_base, normalise
+from ..language import resolve
+from ..model import SEVERITY_NAMES, Finding, Post, Severity
+from ..promotion import normalise_lang, promo_cues
+
+OPTIONS = {
+    "check": y.choice("sensitive", "unknown"),
+    "promotional_message": y.STR,
+    "promotional_severity": y.choice(*SEVERITY_NAMES),
+}
+
+
+def prepare(options: dict[str, Any]) -> dict[str, Any]:
+    if options.get("check") not in ("sensitive", "unknown"):
+        raise ValueError("a hashtag rule needs `check: sensitive` or `check: unknown`")
+    return options
+
+
+def check(post: Post, rule, ctx) -> Iterator[Finding]:
+    spans = list(textspans.hashtags(post.text))
+    if not spans:
+        return
+    lang = normalise_lang(resolve(post, ctx))
+    cues = promo_cues(post.text, lang, ctx)
+    if rule.options["check"] == "sensitive":
+        yield from _sensitive(post, rule, ctx, spans, lang, cues)
+    elif cues:
+        yield from _unknown(post, rule, ctx, spans, lang)
+
+
+def _langs(lang: str) -> tuple[str, ...]:
+    """Words may come from the post's language or English (brands mix English in)."""
+    return (lang, "en") if lang != "en" else ("en",)
+
+
+def approved(ctx) -> set[str]:
+    """Normalised hashtags the brand has approved: `hashtags.approved`, `vocabulary.accept`,
+    and the hashtags of every brand described under `brands:` (voice.wrong-brand checks
+    those)."""
+    tags = [*ctx.config.approved_hashtags, *(w for w in ctx.config.accept if w.startswith("#"))]
+    for brand in (ctx.config.data.get("brands") or {}).values():
+        tags.extend((brand or {}).get("hashtags") or ())
+    return {normalise(t) for t in tags}
+
+
+def _sensitive(post, rule, ctx, spans, lang, cues) -> Iterator[Finding]:
+    kb = knowledge_base(ctx)
+    allowed = approved(ctx)
+    langs = _langs(lang)
+    for start, end in spans:
+        tag = post.text[start:end]
+        entry = kb.lookup(tag, is_word=lambda body: is_word(body, langs))
+        if entry is None or entry.topic is None:
+            continue
+        fmt = dict(about=entry.about, meaning=entry.meaning, entry=entry.tag)
+        if cues:
+            yield rule.finding(
+                post, (start, end), topic=entry.topic,
+                severity=Severity.parse(rule.options.get("promotional_severity", "critical")),
+                message=rule.options.get("promotional_message"),
+                cues=", ".join(f'"{label}"' for _, _, label in cues[:3]),
+                suggestions=[f"remove {tag}", "remove the promotional content"], **fmt)
+        elif normalise(tag) not in allowed:
+            yield rule.finding(post, (start, end), topic=entry.topic,
+                               suggestions=[f"remove {tag}"], **fmt)
+
+
+def _unknown(post, rule, ctx, spans, lang) -> Iterator[Finding]:
+    kb = knowledge_base(ctx)
+    allowed = approved(ctx)
+    langs = _langs(lang)
+    for start, end in spans:
+        tag = post.text[start:end]
+        if normalise(tag) in allowed or kb.lookup(tag) is not None:
+            continue
+        if is_plain_phrase(tag[1:], langs):
+            continue
+        yield rule.finding(post, (start, end))
