@@ -72,13 +72,14 @@ def main() -> None:
               help='ISO 8601 instant used as "now" by schedule rules.')
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line.")
 @click.option("--platform", metavar="NAME", help="Platform for posts that do not name one.")
+@click.option("--lang", metavar="CODE", help="Force the language of every post (en, es, pl, nb, ...).")
 @click.option("--select", multiple=True, metavar="ID_OR_CATEGORY", help="Run only these rules.")
 @click.option("--ignore", multiple=True, metavar="ID_OR_CATEGORY", help="Skip these rules.")
 @rules_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
               help="Worker processes (default: 1 for a few posts, else the CPU count).")
 def check(paths, config_file, fmt, fail_on, min_severity, offline, no_cache, now, quiet, platform,
-          select, ignore, rule_dirs, jobs) -> None:
+          lang, select, ignore, rule_dirs, jobs) -> None:
     """Check drafts, queue files, directories or - (stdin)."""
     from .engine import Options
     from .formatters import get
@@ -97,6 +98,7 @@ def check(paths, config_file, fmt, fail_on, min_severity, offline, no_cache, now
         offline=offline,
         use_cache=not no_cache,
         platform=normalise_platform(platform) if platform else None,
+        lang=lang.strip().lower() if lang else None,
         rule_dirs=tuple(rule_dirs),
     )
     rules = _load_rules(rule_dirs)

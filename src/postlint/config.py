@@ -28,6 +28,8 @@ SCHEMA: dict[str, Any] = {
     "vocabulary": {
         "accept": y.list_of(y.STR),
         "reject": y.one_of(y.list_of(y.STR), y.map_of(y.STR)),
+        # per-language word-list files (one word a line), relative to this config file
+        "files": y.map_of(y.one_of(y.STR, y.list_of(y.STR))),
     },
     "hashtags": {"approved": y.list_of(y.STR)},
     "links": {"timeout": y.NUMBER, "allow_private_hosts": y.BOOL, "cache": y.BOOL,
@@ -111,6 +113,7 @@ def _load_raw(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], list]
         _as_list(data["blackout_calendar"])[i] = str((path.parent / cal).resolve())
     if isinstance(data.get("blackout_calendar"), str):
         data["blackout_calendar"] = [str((path.parent / data["blackout_calendar"]).resolve())]
+    _resolve_word_lists(data, node, path)
     if data.get("blackout_calendar"):  # a missing or broken .ics fails the run now, naming it
         from . import calendars
 
@@ -131,6 +134,21 @@ def _load_raw(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], list]
         data = _merge(base, {k: v for k, v in data.items() if k != "extends"})
         refs = base_refs + refs
     return data, refs
+
+
+def _resolve_word_lists(data: dict[str, Any], node: Any, path: Path) -> None:
+    """`vocabulary.files` paths are relative to the config that names them; a missing file
+    fails the run now, naming the config line, not later in the middle of a queue."""
+    files = (data.get("vocabulary") or {}).get("files") or {}
+    for lang, names in files.items():
+        resolved = []
+        for name in _as_list(names):
+            target = (path.parent / name).resolve()
+            if not target.is_file():
+                raise UsageError(f"vocabulary.files.{lang}: no such word-list file {name!r}",
+                                 str(path), y.find_line(node, "vocabulary", "files", lang))
+            resolved.append(str(target))
+        files[lang] = resolved
 
 
 def _as_list(value: Any) -> list:

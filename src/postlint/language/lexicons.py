@@ -1,0 +1,194 @@
+"""A language's lexicon at run time: is a word known, how common is it, what was meant.
+
+Everything is memory-mapped marisa-tries built once by `build.py`, so a language costs well
+under 10 ms the first time a run meets it and nothing if it never does.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import product
+from pathlib import Path
+from typing import Any
+
+from .. import yamlfile as y
+from ..errors import UsageError
+
+PACKAGED = Path(__file__).parent / "data"
+
+LANGUAGE_SPEC = {
+    "name": y.STR,
+    "hunspell": y.list_of(y.STR),
+    "wordfreq": y.STR,
+    "min_zipf": y.NUMBER,
+    "compounds": y.BOOL,
+    "borrow": y.map_of(y.NUMBER),
+    "detect": y.BOOL,
+}
+LANGUAGES_FILE = {"kind": y.STR, "languages": y.map_of(LANGUAGE_SPEC)}
+
+
+def specs_from(data: list[tuple[Any, Any]]) -> dict[str, dict[str, Any]]:
+    """Merge `kind: languages` files (later files override a language wholesale)."""
+    merged: dict[str, dict[str, Any]] = {}
+    for path, _content in data:
+        content, node = y.load(path)
+        y.validate(node, LANGUAGES_FILE, str(path))
+        for code, spec in (content.get("languages") or {}).items():
+            merged[str(code).lower()] = dict(spec or {})
+    return merged
+
+
+@lru_cache(maxsize=None)
+def builtin_specs() -> dict[str, dict[str, Any]]:
+    """Specs from the built-in `rules/languages.yaml` only (benchmarks, the public API)."""
+    from ..rules import load_data
+
+    return specs_from(load_data("languages"))
+
+
+@dataclass(eq=False)  # hashed by identity: one per language per process
+class Lexicon:
+    lang: str
+    known: Any  # marisa_trie.Trie of lower-cased accepted forms
+    freq: Any  # marisa_trie.RecordTrie word -> (zipf * 10,)
+    alphabet: str
+    trigrams: dict[str, float]
+    compounds: bool = False
+    _accents: dict[str, str] = field(default_factory=dict)
+
+    def zipf(self, word: str) -> float:
+        hit = self.freq.get(word)
+        return hit[0][0] / 10 if hit else 0.0
+
+    def knows(self, word: str) -> bool:
+        return word in self.known or (self.compounds and self.compound(word))
+
+    def compound(self, word: str) -> bool:
+        """Two dictionary words, optionally joined by s or e: kaffe+baren, jule+s+temning."""
+        for i in range(3, len(word) - 2):
+            head, tail = word[:i], word[i:]
+            if tail not in self.known or len(tail) < 3:
+                continue
+            if head in self.known or (head[-1] in "se" and head[:-1] in self.known):
+                return True
+        return False
+
+    def accent_variants(self, word: str) -> set[str]:
+        """Spellings that differ only by diacritics: juz -> już, tambien -> también."""
+        if not self._accents:
+            from .build import strip_accents
+
+            for ch in self.alphabet:
+                base = strip_accents(ch)
+                if base != ch:
+                    self._accents[base] = self._accents.get(base, base) + ch
+        options = [self._accents.get(c, c) for c in word]
+        if sum(len(o) > 1 for o in options) > 6:
+            return set()
+        return {"".join(p) for p in product(*options)} - {word}
+
+
+def _edits1(word: str, alphabet: str) -> set[str]:
+    from .build import edits1
+
+    return edits1(word, alphabet)
+
+
+@lru_cache(maxsize=4096)
+def suggest(lex: Lexicon, word: str, limit: int = 3) -> tuple[str, ...]:
+    """Up to `limit` known words, ranked: diacritics-only fixes, then one edit, then two,
+    and within each by frequency (a common word is the likelier intended one)."""
+    from .build import strip_accents
+
+    scored: dict[str, float] = {}
+    plain = strip_accents(word)
+    for cand in lex.accent_variants(word):
+        if cand in lex.known:
+            scored[cand] = 20 + lex.zipf(cand)
+    first = _edits1(word, lex.alphabet)
+    for cand in first:
+        if cand not in scored and cand in lex.known and lex.zipf(cand) > 0:
+            bonus = 12.0 if strip_accents(cand) == plain else 10.0
+            if len(cand) == len(word) + 1 and _doubled(cand, word):
+                bonus += 1.5  # finaly -> finally, tomorow -> tomorrow: a missed double letter
+            scored[cand] = bonus + lex.zipf(cand)
+    if not scored and len(word) <= 12:
+        for mid in first:
+            for cand in _edits1(mid, lex.alphabet):
+                if cand not in scored and cand in lex.known and lex.zipf(cand) >= 2.0:
+                    scored[cand] = lex.zipf(cand)
+    shortest = min(3, len(word))  # "ap" is no help for "app"
+    ranked = sorted((c for c in scored if c != word and len(c) >= shortest),
+                    key=lambda c: (-scored[c], c))
+    return tuple(ranked[:limit])
+
+
+def _doubled(longer: str, shorter: str) -> bool:
+    return any(longer[i] == longer[i + 1] and longer[:i] + longer[i + 1:] == shorter
+               for i in range(len(longer) - 1))
+
+
+def lexicon_dir(lang: str, spec: dict[str, Any]) -> Path:
+    """Packaged files when they were built from this spec, else a build in the user cache."""
+    from .build import build_spec
+
+    meta = PACKAGED / f"{lang}.meta.json"
+    if meta.is_file():
+        data = json.loads(meta.read_text("utf-8"))
+        if data.get("spec") == build_spec(spec):
+            return PACKAGED
+    return _cached_build(lang, spec)
+
+
+def _cached_build(lang: str, spec: dict[str, Any]) -> Path:
+    import os
+    import shutil
+    import tempfile
+
+    import platformdirs
+
+    from .build import build, spec_key
+
+    folder = Path(platformdirs.user_cache_dir("postlint")) / "lexicons" / f"{lang}-{spec_key(lang, spec)}"
+    if (folder / f"{lang}.meta.json").is_file():
+        return folder
+    print(f"postlint: building the {lang!r} dictionary once (this can take a minute)…",
+          file=sys.stderr)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=folder.parent))
+    try:
+        build(lang, spec, tmp)
+        os.replace(tmp, folder)
+    except OSError:
+        if not (folder / f"{lang}.meta.json").is_file():
+            raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return folder
+
+
+@lru_cache(maxsize=None)
+def _load(lang: str, spec_json: str) -> Lexicon:
+    import marisa_trie
+
+    spec = json.loads(spec_json)
+    try:
+        folder = lexicon_dir(lang, spec)
+    except Exception as exc:  # missing Hunspell dictionary, no wordfreq list, ...
+        raise UsageError(f"cannot build a dictionary for language {lang!r}: {exc}") from None
+    known = marisa_trie.Trie()
+    known.mmap(str(folder / f"{lang}.known.marisa"))
+    freq = marisa_trie.RecordTrie("<B")
+    freq.mmap(str(folder / f"{lang}.freq.marisa"))
+    meta = json.loads((folder / f"{lang}.meta.json").read_text("utf-8"))
+    return Lexicon(lang, known, freq, meta["alphabet"], meta["trigrams"],
+                   bool(spec.get("compounds")))
+
+
+def load(lang: str, spec: dict[str, Any]) -> Lexicon:
+    """The lexicon of `lang`, loaded once per process (and built once per machine if needed)."""
+    return _load(lang, json.dumps(spec, sort_keys=True))

@@ -1,0 +1,373 @@
+"""Spelling: unknown words, misspelled hashtags, rejected vocabulary, unsure languages.
+
+Precision first: a linter that cries wolf gets switched off. So a word is only an error when
+it is lower-case, outside URLs, @mentions, e-mail addresses, quotes and codes, unknown to
+the language's full-form lexicon (Hunspell forms + common wordfreq words), to the brand's
+vocabulary and word lists, to the built-in `kind: spelling-words` lists, and not a common
+word of a language the post may borrow from. Capitalised words are names until proven
+otherwise: mid-sentence they are never reported, at the start of a sentence at most `info`.
+
+One module serves four rules; the rule's `check` option says which.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator
+
+import regex
+
+from .. import language, textspans
+from .. import yamlfile as y
+from ..errors import UsageError
+from ..model import Finding, Post, Severity
+
+OPTIONS = {
+    "check": y.choice("unknown-word", "hashtag", "rejected-word", "language-unsure"),
+    "suggestions": y.INT,  # how many suggestions at most (default 3)
+    "capitalised_severity": y.choice("none", "info"),  # sentence-initial unknown Capitalised
+}
+
+CHUNK = regex.compile(r"[\w'’\-]+")  # a word with anything glued to it (digits: a code)
+EMAIL = regex.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+QUOTED = regex.compile(r'"[^"\n]{1,80}"|“[^”\n]{1,80}”|«[^»\n]{1,80}»|„[^”“\n]{1,80}[”“]')
+PART = regex.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+CAMEL = regex.compile(r"\p{Lu}+(?=\p{Lu}\p{Ll})|\p{Lu}?\p{Ll}+|\p{Lu}+|\d+")
+SENTENCE_END = set(".!?¡¿:;…\n•|") | {"–", "—"}
+WORDS_FILE = {"kind": y.STR, "words": y.map_of(y.list_of(y.STR))}
+
+
+def prepare(options: dict[str, Any]) -> dict[str, Any]:
+    if "check" not in options:
+        raise ValueError("a spelling rule needs `check`")
+    return options
+
+
+def check(post: Post, rule, ctx) -> Iterator[Finding]:
+    kind = rule.options["check"]
+    if kind == "rejected-word":
+        yield from _rejected(post, rule, ctx)
+        return
+    if kind == "language-unsure":
+        found = language.detection(post, ctx)
+        if found is not None and not found.sure and found.words:
+            yield rule.finding(post, line=post.locator.line, guess=found.lang,
+                               other=found.runner_up, match=post.text.strip()[:40])
+        return
+    lang = language.resolve(post, ctx)
+    checker = _checker(lang, ctx)
+    if checker is None:
+        return
+    limit = int(rule.options.get("suggestions", 3))
+    if kind == "unknown-word":
+        yield from _unknown_words(post, rule, ctx, checker, limit)
+    else:
+        yield from _hashtags(post, rule, ctx, checker, limit)
+
+
+# --- vocabulary ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Checker:
+    """Everything needed to judge one word of one language under one config."""
+
+    lang: str
+    lex: Any  # language.lexicons.Lexicon
+    accept: frozenset[str]  # lower-cased words that are always fine
+    borrow: tuple[tuple[Any, float], ...]  # (lexicon, minimum zipf) of lending languages
+    name: str = ""  # "Spanish", for messages
+
+    def knows(self, word: str) -> bool:
+        """`word` is lower-case with straight apostrophes."""
+        if word in self.accept or self.lex.knows(word):
+            return True
+        if word.endswith("'s") and self.lex.knows(word[:-2]):  # Acme's, barista's
+            return True
+        return any(lex.zipf(word) >= minimum for lex, minimum in self.borrow)
+
+    def suggest(self, word: str, limit: int) -> tuple[str, ...]:
+        from ..language.lexicons import suggest
+
+        return suggest(self.lex, word, limit)
+
+
+def _checker(lang: str, ctx) -> Checker | None:
+    def build() -> Checker | None:
+        lex = language.lexicon(lang, ctx)
+        if lex is None:
+            return None
+        spec = language.specs(ctx)[lang]
+        borrow = tuple((language.lexicon(code, ctx), float(z))
+                       for code, z in (spec.get("borrow") or {}).items()
+                       if code != lang and language.lexicon(code, ctx) is not None)
+        return Checker(lang, lex, frozenset(_accepted_words(lang, ctx)), borrow,
+                       str(spec.get("name") or lang))
+
+    return ctx.resource(f"spelling:checker:{lang}", build)
+
+
+def _norm(word: str) -> str:
+    return word.lower().replace("’", "'")
+
+
+def _accepted_words(lang: str, ctx) -> set[str]:
+    """Built-in word lists, the brand's `vocabulary.accept` and name, and its word-list files."""
+    words: set[str] = set()
+    for path, content in ctx.data("spelling-words"):
+        _, node = y.load(path)
+        y.validate(node, WORDS_FILE, str(path))
+        for key in ("all", lang):
+            for entry in (content.get("words") or {}).get(key) or []:
+                words.update(_norm(w) for w in PART.findall(str(entry)))
+    config = ctx.config
+    for entry in (*config.accept, config.brand_name or ""):
+        if not str(entry).startswith("#"):
+            words.update(_norm(w) for w in PART.findall(str(entry)))
+    files = ((config.data.get("vocabulary") or {}).get("files") or {})
+    for code, paths in files.items():
+        if language.normalise(str(code)) not in (lang, "all"):
+            continue
+        for path in [paths] if isinstance(paths, str) else paths:
+            words.update(_read_word_list(Path(path)))
+    return words
+
+
+@lru_cache(maxsize=None)
+def _read_word_list(path: Path) -> frozenset[str]:
+    """A plain word list: one word (or phrase) per line, `#` starts a comment."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read word list: {exc}", str(path)) from None
+    words: set[str] = set()
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        words.update(_norm(w) for w in PART.findall(line))
+    return frozenset(words)
+
+
+# --- words in running text ---------------------------------------------------------------------
+
+
+def _skipped_spans(text: str) -> list[tuple[int, int]]:
+    """URLs, mentions, hashtags, e-mail addresses and quoted words are never spelling errors."""
+    return [*textspans.urls(text), *textspans.mentions(text), *textspans.hashtags(text),
+            *((m.start(), m.end()) for m in EMAIL.finditer(text)),
+            *((m.start(), m.end()) for m in QUOTED.finditer(text))]
+
+
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    i = start - 1
+    while i >= 0 and (text[i].isspace() or text[i] in "\"'“”‘’«»„([¿¡*_"):
+        i -= 1
+    if i < 0:
+        return True
+    ch = text[i]
+    return ch in SENTENCE_END or not (ch.isalnum() or ch in ",)")
+
+
+def words(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, word) of every word that could be misspelled: no codes, numbers, URLs."""
+    skipped = _skipped_spans(text)
+    for chunk in CHUNK.finditer(text):
+        piece = chunk.group()
+        if any(c.isdigit() or c == "_" for c in piece):
+            continue  # HOPE20, 3x, 10am, snake_case: codes and numbers
+        if _inside(skipped, chunk.start(), chunk.end()):
+            continue
+        for part in PART.finditer(piece):
+            yield chunk.start() + part.start(), chunk.start() + part.end(), part.group()
+
+
+def _is_code_or_name_shape(word: str) -> bool:
+    """ALL CAPS (SANDYSALE, NYC) or camel-case inside (iPhone, TikTok, McDonald)."""
+    letters = [c for c in word if c.isalpha()]
+    if len(letters) >= 2 and all(c.isupper() for c in letters):
+        return True
+    return any(c.isupper() for c in word[1:])
+
+
+def _unknown_words(post: Post, rule, ctx, checker: Checker, limit: int) -> Iterator[Finding]:
+    text = post.text
+    capitalised = rule.options.get("capitalised_severity", "info")
+    for start, end, word in words(text):
+        if len(word) < 2 or _is_code_or_name_shape(word):
+            continue
+        lower = _norm(word)
+        if checker.knows(lower):
+            continue
+        if word[0].isupper():
+            if capitalised == "none" or not _sentence_start(text, start):
+                continue  # a name until proven otherwise
+            suggestions = checker.suggest(lower, limit)
+            if suggestions:
+                yield rule.finding(post, (start, end), severity=Severity.INFO,
+                                   suggestions=[_same_case(word, s) for s in suggestions],
+                                   language=checker.name, hint=_hint(suggestions))
+            continue
+        suggestions = checker.suggest(lower, limit)
+        yield rule.finding(post, (start, end), suggestions=suggestions,
+                           language=checker.name, hint=_hint(suggestions))
+
+
+def _hint(suggestions: tuple[str, ...]) -> str:
+    return f" Did you mean {suggestions[0]!r}?" if suggestions else ""
+
+
+def _same_case(model: str, word: str) -> str:
+    if model[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+# --- hashtags ----------------------------------------------------------------------------------
+
+
+def _hashtags(post: Post, rule, ctx, checker: Checker, limit: int) -> Iterator[Finding]:
+    approved = {h.lower() for h in (*ctx.config.approved_hashtags, *ctx.config.accept)
+                if h.startswith("#")}
+    for start, end in textspans.hashtags(post.text):
+        tag = post.text[start:end]
+        body = tag[1:]
+        if tag.lower() in approved or _norm(body) in checker.accept:
+            continue
+        fixed = _fix_hashtag(body, checker)
+        if fixed is None:
+            continue
+        part, correction, new_body = fixed
+        yield rule.finding(post, (start, end), suggestions=["#" + new_body],
+                           part=part, correction=correction, language=checker.name)
+
+
+def _fix_hashtag(body: str, checker: Checker) -> tuple[str, str, str] | None:
+    """(misspelled part, its correction, corrected tag body) or None when the tag is fine."""
+    if any(c.isdigit() for c in body) and not any(c.isupper() for c in body[1:]):
+        return None  # #2024goals, #BF24: leave tags with numbers alone unless camel-cased
+    if body.isupper() and len(body) > 1:
+        return None  # #NYC, #SANDYSALE: an acronym or a code
+    if body.islower() or body[1:].islower():
+        pieces = [(m.start(), m.group()) for m in PART.finditer(body)]
+        for offset, piece in pieces:
+            hit = _fix_lowercase(piece.lower(), checker)
+            if hit is not None:
+                wrong_at, wrong, right = hit
+                at = offset + wrong_at
+                new = body[:at] + _same_case(body[at:at + len(wrong)], right) + body[at + len(wrong):]
+                return wrong, right, new
+        return None
+    for m in CAMEL.finditer(body):
+        part = m.group()
+        if part.isdigit() or len(part) < 3 or part.isupper():
+            continue
+        lower = _norm(part)
+        if checker.knows(lower):
+            continue
+        suggestions = checker.suggest(lower, 1)
+        if suggestions and _confident(lower, suggestions[0], checker):
+            right = _same_case(part, suggestions[0])
+            return part, right, body[:m.start()] + right + body[m.end():]
+    return None
+
+
+def _confident(wrong: str, right: str, checker: Checker) -> bool:
+    """Hashtags are full of slang and names: only report a clearly intended common word.
+    Tags drop accents on purpose (#CafeDelDia), so a diacritics-only difference is fine."""
+    from ..language.build import strip_accents
+
+    if strip_accents(wrong) == strip_accents(right):
+        return False
+    return len(wrong) >= 4 and checker.lex.zipf(right) >= 3.0
+
+
+def segment(text: str, checker: Checker) -> list[tuple[int, str, bool]] | None:
+    """Split an all-lowercase tag into known words (#whyistayed -> why i stayed), maximising
+    word frequency; unknown stretches are allowed at a cost. (start, piece, known) list."""
+    n = len(text)
+    best: list[tuple[float, list[tuple[int, str, bool]]] | None] = [None] * (n + 1)
+    best[0] = (0.0, [])
+    for i in range(n):
+        if best[i] is None:
+            continue
+        cost_i, parts = best[i]
+        for j in range(i + 1, min(n, i + 24) + 1):
+            piece = text[i:j]
+            known = _segment_word(piece, checker)
+            if known:
+                cost = cost_i + 1.0 + max(0.0, 6.0 - checker.lex.zipf(piece)) * 0.3
+            else:
+                cost = cost_i + 4.0 + 0.5 * len(piece)
+            if best[j] is None or cost < best[j][0]:
+                best[j] = (cost, [*parts, (i, piece, known)])
+    return best[n][1] if best[n] else None
+
+
+def _segment_word(piece: str, checker: Checker) -> bool:
+    """A word a tag may be made of: dictionaries are full of rare short words (tn, gs, rd)
+    that would let any typo dissolve into pieces, so short pieces must be common."""
+    if len(piece) >= 4:
+        return checker.knows(piece)
+    return checker.lex.zipf(piece) >= (5.0 if len(piece) == 1 else 3.5) or piece in checker.accept
+
+
+def _fix_lowercase(body: str, checker: Checker) -> tuple[int, str, str] | None:
+    """Find a misspelled word inside an all-lowercase tag: #gettngslizzerd -> gettng."""
+    if checker.knows(body):
+        return None
+    parts = segment(body, checker) or []
+    starts = []
+    for i, (at, _piece, known) in enumerate(parts):
+        if not known:  # the typo may start in the word before: get|tngs.. is gettng|s..
+            starts += [parts[i - 1][0], at] if i else [at]
+    # from where an unknown stretch starts, try each prefix of the rest as a typo
+    for at in dict.fromkeys(starts):
+        for cut in range(min(len(body) - at, 15), 3, -1):
+            head = body[at:at + cut]
+            if checker.knows(head):
+                break
+            suggestions = checker.suggest(head, 1)
+            if suggestions and _confident(head, suggestions[0], checker) \
+                    and _close(head, suggestions[0]):
+                return at, head, suggestions[0]
+    return None
+
+
+def _close(wrong: str, right: str) -> bool:
+    """One edit apart (a single typo), the only kind we dare fix inside a hashtag."""
+    if abs(len(wrong) - len(right)) > 1:
+        return False
+    from ..language.build import edits1
+
+    return right in edits1(wrong, right + wrong)
+
+
+# --- rejected vocabulary -------------------------------------------------------------------------
+
+
+def _rejected(post: Post, rule, ctx) -> Iterator[Finding]:
+    reject = ctx.config.reject
+    if not reject:
+        return
+    pattern = ctx.resource("spelling:reject", lambda: _reject_pattern(reject))
+    replacements = {_norm(w): r for w, r in reject}
+    skipped = [*textspans.urls(post.text), *textspans.mentions(post.text),
+               *((m.start(), m.end()) for m in EMAIL.finditer(post.text))]
+    for m in pattern.finditer(post.text):
+        if _inside(skipped, m.start(), m.end()):
+            continue
+        replacement = replacements.get(_norm(m.group()))
+        yield rule.finding(post, m.span(), suggestions=[replacement] if replacement else [],
+                           instead=f" Use {replacement!r} instead." if replacement else "")
+
+
+def _reject_pattern(reject: tuple[tuple[str, str | None], ...]) -> Any:
+    words = sorted((w for w, _ in reject), key=len, reverse=True)
+    alternatives = "|".join(regex.escape(w).replace("'", "['’]").replace(r"\ ", r"\s+")
+                            for w in words)
+    return regex.compile(rf"(?<![\w#@])(?:{alternatives})(?!\w)", regex.IGNORECASE)
