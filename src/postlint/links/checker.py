@@ -99,9 +99,9 @@ def _guarded_session(policy: Policy) -> Any:
     from urllib3.connection import HTTPConnection, HTTPSConnection
     from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-    def vetted_address(conn: Any) -> str:
-        """Resolve once, refuse a forbidden address, and connect to that very address, so
-        the name cannot resolve differently between the check and the connection."""
+    def vetted_addresses(conn: Any) -> list[str]:
+        """Resolve once and keep only the addresses the policy allows; the connection is then
+        made to those very addresses, so the name cannot resolve differently in between."""
         import socket
 
         from urllib3.exceptions import NameResolutionError
@@ -111,17 +111,26 @@ def _guarded_session(policy: Policy) -> Any:
             infos = socket.getaddrinfo(host, conn.port, type=socket.SOCK_STREAM)
         except socket.gaierror as exc:
             raise NameResolutionError(conn.host, conn, exc) from exc
-        addresses = [info[4][0] for info in infos]
+        addresses = list(dict.fromkeys(info[4][0] for info in infos))
         allowed = [a for a in addresses if address_allowed(a, policy)]
         if not allowed:
             raise RefusedAddress(addresses[0] if addresses else host)
-        return allowed[0]
+        return allowed
 
     def connect_vetted(conn: Any, parent_new_conn: Any) -> Any:
         original = conn._dns_host
-        conn._dns_host = vetted_address(conn)
+        error: Exception | None = None
         try:
-            sock = parent_new_conn()
+            for address in vetted_addresses(conn):  # like browsers: next address on failure
+                conn._dns_host = address
+                try:
+                    sock = parent_new_conn()
+                    break
+                except Exception as exc:  # noqa: BLE001 - re-raised if no address works
+                    error = exc
+            else:
+                assert error is not None
+                raise error
         finally:
             conn._dns_host = original
         peer = sock.getpeername()[0]
