@@ -242,7 +242,8 @@ def _post_section(number: int, key: tuple[str, str, int], items: list[Finding], 
     if post is None:
         body = '<div class="text missing">(post text not available)</div>'
     else:
-        body = f'<pre class="text">{_marked_text(post, spans)}</pre>'
+        body = f'<pre class="text">{_marked_text(post, spans)}</pre>' if post.text else \
+            '<div class="text missing">(empty post)</div>'
     marked = {fid for _, fid, _ in spans}
     notes = "".join(_note(fid, f, rules.get(f.rule), fid in marked) for fid, f in zip(ids, items))
     name = "" if post_id == path else f' <span class="id">{_e(post_id)}</span>'
