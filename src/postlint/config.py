@@ -32,6 +32,11 @@ SCHEMA: dict[str, Any] = {
         "files": y.map_of(y.one_of(y.STR, y.list_of(y.STR))),
     },
     "hashtags": {"approved": y.list_of(y.STR)},
+    # agencies: the other brands this config's posts must not mix up (voice.wrong-brand)
+    "brands": y.list_of({"name": y.STR, "aliases": y.list_of(y.STR), "accounts": y.list_of(y.STR),
+                         "hashtags": y.list_of(y.STR)}),
+    # voice rules: accounts never to @mention; signed first-person posts (voice.personal-on-brand)
+    "voice": {"never_tag": y.list_of(y.STR), "signed_posts": y.BOOL, "signatures": y.list_of(y.STR)},
     "links": {"timeout": y.NUMBER, "allow_private_hosts": y.BOOL, "cache": y.BOOL,
               "cache_ttl_hours": y.NUMBER, "required_params": y.list_of(y.STR),
               "forbidden_params": y.list_of(y.STR), "own_domains": y.list_of(y.STR)},
