@@ -226,13 +226,16 @@ def _masked_regex(entries: list[str]) -> Any:
     import regex
 
     alternatives = []
-    for entry in sorted({e.rstrip("*").lower() for e in entries}, key=len, reverse=True):
-        if len(entry) < 3 or not entry.isalpha():
-            continue
+    for entry in sorted({e.lower() for e in entries}, key=len, reverse=True):
+        word = entry.rstrip("*")
+        if len(word) < 3 or not word.isalpha():
+            continue  # phrases and short words: too many innocent look-alikes
         parts = []
-        for i, ch in enumerate(entry):
+        for i, ch in enumerate(word):
             chars = ch + LEET.get(ch, "") + ("" if i == 0 else MASKS)
             parts.append("[" + regex.escape(chars) + "]")
+        if entry.endswith("*"):
+            parts.append(r"\w*")  # a stem: any ending (k*rwa for kurw*)
         alternatives.append("".join(parts))
     if not alternatives:
         return None
