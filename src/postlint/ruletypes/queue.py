@@ -26,6 +26,7 @@ from .schedule import show, when
 OPTIONS = {
     "check": y.choice("duplicate", "burst"),
     "similarity": y.NUMBER,        # duplicate: 0..1, share of matching characters after normalising
+    "near_min_chars": y.INT,       # duplicate: shorter texts must match exactly ("Sale 20%"/"Sale 30%")
     "max_per_hour": y.INT,         # burst: posts allowed in any 60 minutes on one channel
     "min_gap_minutes": y.INT,      # burst: minimum minutes between two posts on one channel
     "gap_message": y.STR,          # burst: template for the min-gap finding
@@ -44,8 +45,12 @@ def _channel(post: Post) -> tuple[str, str]:
 
 
 def _eligible(posts: list[Post], rule) -> list[Post]:
-    """Readable posts with text that do not silence this rule themselves."""
-    return [p for p in posts if not p.problems and p.text.strip()
+    """Scheduled, readable posts with text that do not silence this rule themselves.
+
+    A post without `scheduled_at` is not in a queue (an archive, a draft folder): like every
+    schedule rule, these say nothing about it.
+    """
+    return [p for p in posts if p.scheduled_at is not None and not p.problems and p.text.strip()
             and not any(matches(rule, s) for s in p.ignore)]
 
 
@@ -94,7 +99,9 @@ def _duplicates(group: list[Post], rule) -> Iterator[Finding]:
             seen[text] = post
     if threshold >= 1:
         return
-    by_length = sorted((n for n in normal if n[0] and n[1] not in reported), key=lambda n: len(n[0]))
+    shortest = int(rule.options.get("near_min_chars", 40))
+    by_length = sorted((n for n in normal if len(n[0]) >= shortest and n[1] not in reported),
+                       key=lambda n: len(n[0]))
     for a in range(len(by_length)):
         text_a, i, post_a = by_length[a]
         for b in range(a + 1, len(by_length)):
