@@ -56,11 +56,10 @@ def _langs(lang: str) -> tuple[str, ...]:
 
 def approved(ctx) -> set[str]:
     """Normalised hashtags the brand has approved: `hashtags.approved`, `vocabulary.accept`,
-    and the hashtags of every brand described under `brands:` (voice.wrong-brand checks
-    those)."""
+    and the hashtags of every brand under `brands:` (voice.wrong-brand checks those)."""
     tags = [*ctx.config.approved_hashtags, *(w for w in ctx.config.accept if w.startswith("#"))]
-    for brand in (ctx.config.data.get("brands") or {}).values():
-        tags.extend((brand or {}).get("hashtags") or ())
+    for brand in ctx.config.data.get("brands") or ():
+        tags.extend(brand.get("hashtags") or ())
     return {normalise(t) for t in tags}
 
 
