@@ -1,0 +1,129 @@
+"""Blackout windows from iCalendar files: all-day and timed events, time zones, recurrences."""
+
+from __future__ import annotations
+
+SELECT = ("--select", "schedule.blackout")
+
+OSLO_TZ = """\
+BEGIN:VTIMEZONE
+TZID:Europe/Oslo
+BEGIN:STANDARD
+DTSTART:19701025T030000
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+END:STANDARD
+BEGIN:DAYLIGHT
+DTSTART:19700329T020000
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+END:DAYLIGHT
+END:VTIMEZONE
+"""
+
+
+def ics(*events: str, timezone: str = OSLO_TZ) -> str:
+    body = "".join(f"BEGIN:VEVENT\nUID:{i}@test\nDTSTAMP:20250101T000000Z\n{e.strip()}\nEND:VEVENT\n"
+                   for i, e in enumerate(events))
+    return ("BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//postlint tests//EN\n" + timezone + body
+            + "END:VCALENDAR\n").replace("\n", "\r\n")
+
+
+def post(write, name: str, when: str, text: str = "Big sale, everything must go!") -> str:
+    return str(write(name, f"---\nscheduled_at: {when}\n---\n{text}\n"))
+
+
+def blackouts(run) -> list[str]:
+    return [f["message"] for f in run.json["findings"] if f["rule"] == "schedule.blackout"]
+
+
+def test_all_day_event_covers_the_local_day_of_the_config_timezone(write, check):
+    write("cal/crisis.ics", ics("SUMMARY:National day of mourning\nDTSTART;VALUE=DATE:20250310\n"
+                                "DTEND;VALUE=DATE:20250311"))
+    write(".postlint.yaml", "timezone: Europe/Oslo\nblackout_calendar: cal/crisis.ics\n")
+    # 23:30 UTC on the 9th is 00:30 on the 10th in Oslo: inside; 23:30 Oslo on the 10th: inside
+    inside = [post(write, "a.txt", "2025-03-09T23:30:00Z"), post(write, "b.txt", "2025-03-10T23:30:00")]
+    outside = [post(write, "c.txt", "2025-03-09T22:30:00Z"), post(write, "d.txt", "2025-03-11T00:00:00")]
+    for path in inside:
+        run = check(*SELECT, path)
+        assert run.exit_code == 1
+        [message] = blackouts(run)
+        assert "National day of mourning" in message
+    for path in outside:
+        assert blackouts(check(*SELECT, path)) == []
+
+
+def test_timed_event_with_tzid_is_that_instant(write, check):
+    write("crisis.ics", ics("SUMMARY:Press conference\nDTSTART;TZID=Europe/Oslo:20250310T140000\n"
+                            "DTEND;TZID=Europe/Oslo:20250310T160000"))
+    write(".postlint.yaml", "timezone: America/New_York\nblackout_calendar: [crisis.ics]\n")
+    # 14:00-16:00 Oslo = 13:00-15:00 UTC = 09:00-11:00 New York (EDT since 9 March)
+    assert blackouts(check(*SELECT, post(write, "in.txt", "2025-03-10T10:59:00")))
+    assert blackouts(check(*SELECT, post(write, "z.txt", "2025-03-10T13:30:00Z")))
+    assert not blackouts(check(*SELECT, post(write, "end.txt", "2025-03-10T11:00:00")))  # end exclusive
+    assert not blackouts(check(*SELECT, post(write, "oslo.txt", "2025-03-10T14:30:00")))  # NY time
+
+
+def test_weekly_recurrence_with_exdate_and_a_yearly_all_day_event(write, check):
+    write("crisis.ics", ics(
+        "SUMMARY:Weekly quiet hour\nDTSTART;TZID=Europe/Oslo:20250106T090000\n"
+        "DTEND;TZID=Europe/Oslo:20250106T100000\nRRULE:FREQ=WEEKLY;BYDAY=MO\n"
+        "EXDATE;TZID=Europe/Oslo:20250113T090000",
+        "SUMMARY:Memorial day\nDTSTART;VALUE=DATE:20230722\nRRULE:FREQ=YEARLY",
+    ))
+    write(".postlint.yaml", "timezone: Europe/Oslo\nblackout_calendar: crisis.ics\n")
+    monday = check(*SELECT, post(write, "mon.txt", "2025-06-16T09:15:00"))
+    assert ["Weekly quiet hour" in m for m in blackouts(monday)] == [True]
+    assert blackouts(check(*SELECT, post(write, "ex.txt", "2025-01-13T09:15:00"))) == []  # EXDATE
+    assert blackouts(check(*SELECT, post(write, "tue.txt", "2025-06-17T09:15:00"))) == []
+    # an all-day event without DTEND lasts that one day, every year
+    [memorial] = blackouts(check(*SELECT, post(write, "m.txt", "2026-07-22T18:00:00")))
+    assert "Memorial day" in memorial
+    assert blackouts(check(*SELECT, post(write, "m2.txt", "2026-07-23T00:00:00"))) == []
+
+
+def test_floating_time_and_duration_are_read_in_the_config_timezone(write, check):
+    write("crisis.ics", ics("SUMMARY:Vigil\nDTSTART:20250201T200000\nDURATION:PT2H", timezone=""))
+    write(".postlint.yaml", "timezone: Asia/Tokyo\nblackout_calendar: crisis.ics\n")
+    assert blackouts(check(*SELECT, post(write, "a.txt", "2025-02-01T21:59:00+09:00")))
+    assert not blackouts(check(*SELECT, post(write, "b.txt", "2025-02-01T21:59:00Z")))
+
+
+def test_calendar_config_and_blackout_list_combine(write, check):
+    write("one.ics", ics("SUMMARY:Storm\nDTSTART;VALUE=DATE:20250310\nDTEND;VALUE=DATE:20250312"))
+    write("two.ics", ics("SUMMARY:Election\nDTSTART;VALUE=DATE:20250311\nDTEND;VALUE=DATE:20250312"))
+    write(".postlint.yaml", "blackout_calendar: [one.ics, two.ics]\nblackout:\n"
+          "  - {start: 2025-03-11T00:00:00Z, end: 2025-03-11T12:00:00Z, reason: tragedy}\n")
+    messages = blackouts(check(*SELECT, post(write, "a.txt", "2025-03-11T10:00:00Z")))
+    assert sorted(m.split('"')[1] for m in messages) == ["Election", "Storm", "tragedy"]
+
+
+def test_post_without_time_is_not_checked_against_calendars(write, check):
+    write("crisis.ics", ics("SUMMARY:Storm\nDTSTART;VALUE=DATE:20250115\nDTEND;VALUE=DATE:20250116"))
+    write(".postlint.yaml", "blackout_calendar: crisis.ics\n")
+    run = check(*SELECT, str(write("p.txt", "No time here\n")))
+    assert run.exit_code == 0 and run.json["findings"] == []
+
+
+def test_missing_or_malformed_calendar_fails_the_run_naming_the_file(write, check):
+    draft = post(write, "p.txt", "2025-03-10T10:00:00Z")
+    write(".postlint.yaml", "blackout_calendar: nowhere.ics\n")
+    run = check(*SELECT, draft)
+    assert run.exit_code == 2 and "nowhere.ics" in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr
+    write("bad.ics", "this is not a calendar\n")
+    write(".postlint.yaml", "blackout_calendar: [bad.ics]\n")
+    run = check(*SELECT, draft)
+    assert run.exit_code == 2 and "bad.ics" in run.stderr and "iCalendar" in run.stderr
+    write("bad.ics", b"\xff\xfe\x00garbage")
+    run = check(*SELECT, draft)
+    assert run.exit_code == 2 and "bad.ics" in run.stderr
+
+
+def test_calendar_is_found_relative_to_the_config_not_the_cwd(write, check, tmp_path, monkeypatch):
+    write("brand/cal/crisis.ics", ics("SUMMARY:Storm\nDTSTART;VALUE=DATE:20250310\nDTEND;VALUE=DATE:20250311"))
+    write("brand/.postlint.yaml", "blackout_calendar: cal/crisis.ics\n")
+    draft = post(write, "brand/drafts/p.txt", "2025-03-10T10:00:00Z")
+    monkeypatch.chdir(tmp_path / "brand" / "drafts")
+    assert blackouts(check(*SELECT, draft))
