@@ -57,6 +57,7 @@ class Handler(BaseHTTPRequestHandler):
 
 class LinkServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 256  # many clients connect at once; the default 5 drops SYNs
 
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), Handler)
