@@ -155,9 +155,20 @@ def list_rules(category, rule_dirs) -> None:
 @click.argument("rule_id")
 @rules_option
 def explain(rule_id, rule_dirs) -> None:
-    """What a rule looks for, why it matters, and how to fix or silence it."""
+    """What a rule looks for, why it matters, and how to fix or silence it.
+
+    A hashtag ('#WhyIStayed') shows its entry in the hashtag knowledge base instead.
+    """
     import difflib
 
+    if rule_id.startswith("#"):
+        from .hashtags import explain as explain_hashtag
+
+        try:
+            click.echo(explain_hashtag(rule_id, tuple(rule_dirs)))
+        except UsageError as exc:
+            _fail(exc)
+        return
     rules = _load_rules(rule_dirs)
     by_id = {r.id: r for r in rules}
     rule = by_id.get(rule_id)

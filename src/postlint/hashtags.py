@@ -202,3 +202,36 @@ def _segmentable(text: str, langs: tuple[str, ...]) -> bool:
                 ok[end] = True
                 break
     return ok[-1]
+
+
+# --- `postlint explain '#Tag'` --------------------------------------------------------------
+
+
+def explain(tag: str, rule_dirs: tuple[str, ...] = ()) -> str:
+    """What the knowledge base says about `tag` (entry or covering pattern), for the CLI.
+
+    Raises UsageError when a data file is malformed; says so plainly when the tag is unknown.
+    """
+    from .rules import load_data
+
+    kb = build(load_data("hashtags", rule_dirs))
+    entry = kb.lookup(tag)
+    if entry is None:
+        return (f"{tag} is not in the hashtag knowledge base.\n\n"
+                "That does not make it safe: search it on the platform before joining it.\n"
+                "To record what it means for your team, add an entry to a `kind: hashtags` file\n"
+                "in a --rules folder (see the README, section 'Hashtag context'), or approve it\n"
+                "in .postlint.yaml: `hashtags: {approved: ['" + tag + "']}`.")
+    head = tag if entry.tag == tag or not entry.is_pattern else f"{tag} (pattern {entry.tag})"
+    lines = [f"{head}: {entry.about}", "", entry.meaning, ""]
+    if entry.topic:
+        lines.append(f"Topic:    {entry.topic} (hashtag.sensitive: warning, critical next to "
+                     "promotional content)")
+    else:
+        lines.append("Topic:    none (known, not sensitive)")
+    if entry.lang:
+        lines.append(f"Language: {entry.lang}")
+    if entry.years:
+        lines.append(f"Years:    {entry.years}")
+    lines.append(f"Defined in {entry.source} (the comment above it names the source of meaning)")
+    return "\n".join(lines)
