@@ -95,3 +95,44 @@ def test_levels_map_to_error_warning_notice(cli, write):
     commands = [parse(line)[0] for line in run.stdout.splitlines()]
     assert commands == ["error", "notice"]
     assert run.exit_code == 1
+
+
+def test_example_workflow_steps_run_as_written(tmp_path, write):
+    """The README's workflow (examples/github-workflow.yml): its `run:` steps, executed by bash -e
+    as the Actions runner does, in a repository with a bad draft; then with a broken config."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import yaml
+
+    workflow = yaml.safe_load((Path(__file__).resolve().parents[1] / "examples" / "github-workflow.yml").read_text())
+    assert workflow["permissions"]["security-events"] == "write"
+    steps = workflow["jobs"]["postlint"]["steps"]
+    upload = next(s for s in steps if str(s.get("uses", "")).startswith("github/codeql-action/upload-sarif"))
+    runs = [s["run"] for s in steps if "postlint check" in s.get("run", "")]
+    assert len(runs) == 3 and runs[-1].startswith("postlint check --format github")
+    shim = tmp_path / "bin" / "postlint"  # the console script, whichever Python runs the tests
+    shim.parent.mkdir()
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m postlint "$@"\n')
+    shim.chmod(0o755)
+    env = {**os.environ, "PATH": f"{shim.parent}{os.pathsep}{os.environ['PATH']}"}
+    write("drafts/launch.txt", "---\nplatform: x\n---\n" + "Launch day " * 40 + "\n")
+    write("queue/week.csv", "message,platform\nSee you Monday,x\n")
+
+    def step(command: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", command],
+                              cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+
+    sarif, html, gate = (step(command) for command in runs)
+    assert sarif.returncode == 0 and html.returncode == 0, sarif.stderr + html.stderr
+    document = json.loads((tmp_path / upload["with"]["sarif_file"]).read_text())
+    assert any(r["ruleId"] == "platform.too-long" for r in document["runs"][0]["results"])
+    assert (tmp_path / "postlint-report.html").read_text().startswith("<!DOCTYPE html>")
+    assert gate.returncode == 1
+    assert any(line.startswith("::error file=drafts/launch.txt,") for line in gate.stdout.splitlines())
+    write(".postlint.yaml", "vocabularly: {}\n")  # a broken config must fail the report steps too
+    broken = step(runs[0])
+    assert broken.returncode != 0 and "unknown key 'vocabularly'" in broken.stderr  # the step fails
