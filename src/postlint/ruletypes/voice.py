@@ -203,7 +203,7 @@ def personal_cues(text: str, lang: str, ctx, skip_groups: frozenset[str] = froze
         except TimeoutError:
             continue
         if m and m.end() > m.start():
-            fired.append((m.start(), m.end(), cue.label or m.group(), cue.weight))
+            fired.append((m.start(), m.end(), cue.label or m.group().lower(), cue.weight))
     return sorted(fired)
 
 
