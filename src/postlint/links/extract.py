@@ -115,8 +115,12 @@ def in_text(text: str, tlds: tuple[str, ...], markdown: bool = False) -> Iterato
 def in_post(post: Post, tlds: tuple[str, ...]) -> list[Link]:
     """Every link of a post: its text, then its `link` field (queue files)."""
     markdown = post.path.lower().endswith(MARKDOWN_SUFFIXES)
-    links = list(in_text(post.text, tlds, markdown))
-    field = (post.link or "").strip()
+    return list(_links(post.text, markdown, (post.link or "").strip(), tlds))
+
+
+@lru_cache(maxsize=4096)  # the unsafe and tracking rules ask for the same post in a row
+def _links(text: str, markdown: bool, field: str, tlds: tuple[str, ...]) -> tuple[Link, ...]:
+    links = list(in_text(text, tlds, markdown))
     if field:
         links.append(Link(field, *_absolute(field), None))
-    return links
+    return tuple(links)

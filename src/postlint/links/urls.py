@@ -7,6 +7,7 @@ from __future__ import annotations
 import ipaddress
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 
@@ -21,6 +22,7 @@ class Parsed:
     params: tuple[str, ...]
 
 
+@lru_cache(maxsize=65536)  # a queue repeats the same few links thousands of times
 def parse(url: str) -> Parsed | None:
     """None for something that is not a usable http(s) URL (no host, bad port, bad IPv6)."""
     try:
@@ -36,6 +38,7 @@ def parse(url: str) -> Parsed | None:
                   parts.path, names)
 
 
+@lru_cache(maxsize=65536)
 def normalise(url: str) -> str:
     """The key under which a URL is checked and cached: no fragment, lower-case scheme and
     host, "/" for an empty path. Two spellings of one page are checked once."""

@@ -87,35 +87,33 @@ def check_queue(posts: list[Post], rule: Any, ctx: Any) -> Iterator[Finding]:
     kind = rule.options["check"]
     if kind not in NETWORK_CHECKS:
         return
-    from ..links import batch, urls
-    from ..links import data as link_data
+    from ..rules import matches
 
-    data = link_data.for_context(ctx)
-    occurrences = _occurrences(posts, rule, ctx, data)
-    known = batch.results((urls.normalise(link.url) for _, link in occurrences), ctx, data)
-    for post, link in occurrences:
-        result = known.get(urls.normalise(link.url))
-        finding = _network_finding(kind, rule, post, link, result, data, ctx)
+    data, occurrences, known = _queue_index(posts, ctx)
+    for post, link, key in occurrences:
+        if any(matches(rule, s) for s in post.ignore):
+            continue  # the engine's per-post `ignore` does not reach queue rules
+        finding = _network_finding(kind, rule, post, link, known.get(key), data, ctx)
         if finding is not None:
             yield finding
 
 
-def _occurrences(posts: list[Post], rule: Any, ctx: Any, data: Any) -> list[tuple[Post, Any]]:
-    """(post, link) for every link of every post this rule applies to.
+def _queue_index(posts: list[Post], ctx: Any) -> tuple[Any, list[tuple[Post, Any, str]], dict]:
+    """(data, (post, link, URL key) for every link, results), built once per posts list:
+    the four network rules of one config share one extraction and one network pass."""
+    from ..links import batch, extract, urls
+    from ..links import data as link_data
 
-    The engine's per-post filters do not run for queue rules, so posts with unreadable
-    input or an `ignore` naming this rule are skipped here.
-    """
-    from ..links import extract
-    from ..rules import matches
-
-    found = []
-    for post in posts:
-        if post.problems or any(matches(rule, s) for s in post.ignore):
-            continue
-        for link in extract.in_post(post, data.bare_domain_tlds):
-            found.append((post, link))
-    return found
+    held = ctx.cache.get("links:queue")
+    if held is not None and held[0] is posts:
+        return held[1]
+    data = link_data.for_context(ctx)
+    occurrences = [(post, link, urls.normalise(link.url))
+                   for post in posts if not post.problems  # unreadable posts: input rules only
+                   for link in extract.in_post(post, data.bare_domain_tlds)]
+    known = batch.results((key for _, _, key in occurrences), ctx, data)
+    ctx.cache["links:queue"] = (posts, (data, occurrences, known))
+    return data, occurrences, known
 
 
 def _via(rule: Any, result: Any) -> str:
