@@ -1,8 +1,11 @@
 """The pre-commit hook, run by the real `pre-commit` package in a throwaway git repository.
 
-The hook repository is this checkout (its root is found from this file, so the test works
-from any clone): pre-commit clones it at HEAD, builds the hook's Python environment from
-`.pre-commit-hooks.yaml` and `pyproject.toml`, and runs it from a real `git commit`.
+The hook definition is this checkout's `.pre-commit-hooks.yaml` (its root is found from this
+file, so the test works from any clone). By default it is used as a `repo: local` hook with
+every field copied verbatim except `language` (the postlint under test, instead of a fresh
+virtualenv), and run from a real `git commit`. With POSTLINT_PRECOMMIT_CLONE=1 pre-commit
+instead clones this repository at HEAD and builds the hook's own environment, exactly as a
+user's pre-commit does (slower: it pip-installs postlint and all its dependencies).
 """
 
 from __future__ import annotations
@@ -23,6 +26,15 @@ HOOKS = ROOT / ".pre-commit-hooks.yaml"
 
 def _hook() -> dict:
     return yaml.safe_load(HOOKS.read_text("utf-8"))[0]
+
+
+def _local_hook() -> dict:
+    """Our hook definition as a `repo: local` hook: same fields, the installed postlint."""
+    from pre_commit.all_languages import languages
+
+    hook = dict(_hook())
+    hook["language"] = "unsupported" if "unsupported" in languages else "system"  # `system` before 4.4
+    return hook
 
 
 def _git_env(home: Path) -> dict[str, str]:
@@ -64,15 +76,22 @@ def test_real_precommit_blocks_a_bad_draft_and_lets_a_clean_one_through(tmp_path
     repo = tmp_path / "brand"
     repo.mkdir()
     precommit = [sys.executable, "-m", "pre_commit"]
-    (repo / ".pre-commit-config.yaml").write_text(
-        f"repos:\n- repo: {ROOT.as_posix()}\n  rev: {head.stdout.strip()}\n  hooks:\n  - id: postlint\n",
-        "utf-8")
+    if os.environ.get("POSTLINT_PRECOMMIT_CLONE") == "1":
+        config = {"repos": [{"repo": ROOT.as_posix(), "rev": head.stdout.strip(), "hooks": [{"id": "postlint"}]}]}
+    else:
+        config = {"repos": [{"repo": "local", "hooks": [_local_hook()]}]}
+        shim = tmp_path / "bin" / "postlint"  # `postlint` = the package under test, whatever the PATH
+        shim.parent.mkdir()
+        shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m postlint "$@"\n')
+        shim.chmod(0o755)
+        env["PATH"] = f"{shim.parent}{os.pathsep}{env['PATH']}"
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), "utf-8")
     (repo / "drafts").mkdir()
     (repo / "queue").mkdir()
     long_text = " ".join(["Our autumn blend is here"] * 20)  # ~500 characters: too long for X
     (repo / "drafts" / "autumn.txt").write_text(f"---\nplatform: x\n---\n{long_text}\n", "utf-8")
     (repo / "queue" / "week.csv").write_text(
-        "id,message,platform\nmon,Good morning from Acme ☕,x\ntue,Fresh beans today,instagram\n", "utf-8")
+        "id,message,platform\nmon,Good morning ☕,x\ntue,Fresh beans today,instagram\n", "utf-8")
     # Not a post: a README far longer than any platform allows must not be passed to the hook.
     (repo / "README.md").write_text("---\nplatform: x\n---\n" + "readme " * 200 + "\n", "utf-8")
     assert _run(["git", "init", "-q"], repo, env).returncode == 0
