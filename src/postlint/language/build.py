@@ -19,7 +19,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Iterable
 
-BUILD_VERSION = 1
+BUILD_VERSION = 2
 WORD = re.compile(r"^[^\W\d_]+(?:['’-][^\W\d_]+)*$")
 TRIGRAMS_KEPT = 3000
 
@@ -100,7 +100,15 @@ def hunspell_forms(name: str) -> set[str]:
                     for form, s in with_suffix:
                         if s.crossproduct and form.startswith(p.strip):
                             out.add(p.add + form[len(p.strip):])
-    return {w.lower() for w in out if WORD.match(w)}
+    return {w for w in out if WORD.match(w)}
+
+
+def split_case(forms: set[str]) -> tuple[set[str], set[str]]:
+    """(lower-case words, names): "Pa" or "NATO" only ever written capitalised is a name, so a
+    lower-case "pa" in a post is still a typo for "på"."""
+    lower = {w for w in forms if w == w.lower()}
+    names = {w.lower() for w in forms if w != w.lower()} - lower
+    return lower, names
 
 
 def edits1(word: str, alphabet: str) -> set[str]:
@@ -161,9 +169,10 @@ def build(lang: str, spec: dict[str, Any], out_dir: Path) -> Path:
     """Write <lang>.known.marisa, <lang>.freq.marisa and <lang>.meta.json into `out_dir`."""
     import marisa_trie
 
-    hun: set[str] = set()
+    forms: set[str] = set()
     for name in spec.get("hunspell") or []:
-        hun |= hunspell_forms(name)
+        forms |= hunspell_forms(name)
+    hun, names = split_case(forms)
     zipf = _zipfs(spec.get("wordfreq", lang)) if spec.get("wordfreq", lang) else {}
     alphabet = _alphabet(hun or zipf)
     # accent-stripped and apostrophe-less spellings of dictionary words, with their frequency
@@ -175,12 +184,13 @@ def build(lang: str, spec: dict[str, Any], out_dir: Path) -> Path:
     min_zipf = float(spec.get("min_zipf", 3.0))
     extra = {
         w for w, z in zipf.items()
-        if z >= min_zipf and w not in hun and len(w) > 1
+        if z >= min_zipf and w not in hun and w not in names and len(w) > 1
         and not likely_misspelling(w, z, hun, zipf, variants, alphabet)
     }
     known = hun | extra
     out_dir.mkdir(parents=True, exist_ok=True)
     marisa_trie.Trie(known).save(str(out_dir / f"{lang}.known.marisa"))
+    marisa_trie.Trie(names - known).save(str(out_dir / f"{lang}.names.marisa"))
     freq = {w: min(255, round(z * 10)) for w, z in zipf.items() if z >= 1.0}
     marisa_trie.RecordTrie("<B", ((w, (f,)) for w, f in freq.items())).save(
         str(out_dir / f"{lang}.freq.marisa"))
@@ -190,7 +200,7 @@ def build(lang: str, spec: dict[str, Any], out_dir: Path) -> Path:
         "spec": build_spec(spec),
         "alphabet": alphabet,
         "trigrams": _trigrams(zipf),
-        "counts": {"hunspell": len(hun), "wordfreq_added": len(extra), "known": len(known)},
+        "counts": {"hunspell": len(hun), "names": len(names - known), "wordfreq_added": len(extra), "known": len(known)},
     }
     (out_dir / f"{lang}.meta.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
     return out_dir

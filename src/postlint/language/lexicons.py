@@ -27,6 +27,7 @@ LANGUAGE_SPEC = {
     "compounds": y.BOOL,
     "borrow": y.map_of(y.NUMBER),
     "detect": y.BOOL,
+    "inflections": y.list_of(y.STR),
 }
 LANGUAGES_FILE = {"kind": y.STR, "languages": y.map_of(LANGUAGE_SPEC)}
 
@@ -53,7 +54,8 @@ def builtin_specs() -> dict[str, dict[str, Any]]:
 @dataclass(eq=False)  # hashed by identity: one per language per process
 class Lexicon:
     lang: str
-    known: Any  # marisa_trie.Trie of lower-cased accepted forms
+    known: Any  # marisa_trie.Trie of accepted lower-case forms
+    names: Any  # marisa_trie.Trie of forms the dictionary only writes capitalised, lower-cased
     freq: Any  # marisa_trie.RecordTrie word -> (zipf * 10,)
     alphabet: str
     trigrams: dict[str, float]
@@ -69,9 +71,9 @@ class Lexicon:
 
     def compound(self, word: str) -> bool:
         """Two dictionary words, optionally joined by s or e: kaffe+baren, jule+s+temning."""
-        for i in range(3, len(word) - 2):
+        for i in range(3, len(word) - 3):
             head, tail = word[:i], word[i:]
-            if tail not in self.known or len(tail) < 3:
+            if tail not in self.known:
                 continue
             if head in self.known or (head[-1] in "se" and head[:-1] in self.known):
                 return True
@@ -180,12 +182,13 @@ def _load(lang: str, spec_json: str) -> Lexicon:
         folder = lexicon_dir(lang, spec)
     except Exception as exc:  # missing Hunspell dictionary, no wordfreq list, ...
         raise UsageError(f"cannot build a dictionary for language {lang!r}: {exc}") from None
-    known = marisa_trie.Trie()
+    known, names = marisa_trie.Trie(), marisa_trie.Trie()
     known.mmap(str(folder / f"{lang}.known.marisa"))
+    names.mmap(str(folder / f"{lang}.names.marisa"))
     freq = marisa_trie.RecordTrie("<B")
     freq.mmap(str(folder / f"{lang}.freq.marisa"))
     meta = json.loads((folder / f"{lang}.meta.json").read_text("utf-8"))
-    return Lexicon(lang, known, freq, meta["alphabet"], meta["trigrams"],
+    return Lexicon(lang, known, names, freq, meta["alphabet"], meta["trigrams"],
                    bool(spec.get("compounds")))
 
 

@@ -80,13 +80,39 @@ class Checker:
     borrow: tuple[tuple[Any, float], ...]  # (lexicon, minimum zipf) of lending languages
     name: str = ""  # "Spanish", for messages
 
+    inflections: tuple[str, ...] = ()  # endings a loanword takes: nb "macchiato-en"
+
     def knows(self, word: str) -> bool:
         """`word` is lower-case with straight apostrophes."""
-        if word in self.accept or self.lex.knows(word):
+        if self._single(word):
             return True
-        if word.endswith("'s") and self.lex.knows(word[:-2]):  # Acme's, barista's
+        if word.endswith("'s") and self._single(word[:-2]):  # Acme's, barista's
             return True
-        return any(lex.zipf(word) >= minimum for lex, minimum in self.borrow)
+        return self.lex.compounds and self._compound(word)
+
+    def _single(self, word: str) -> bool:
+        if word in self.accept or word in self.lex.known:
+            return True
+        if any(lex.zipf(word) >= minimum for lex, minimum in self.borrow):
+            # ...unless it is this language's word without its accents: "pa" is English,
+            # but in a Norwegian post it is "på" missing its ring
+            return not any(v in self.lex.known for v in self.lex.accent_variants(word))
+        return any(word.endswith(end) and word[:-len(end)] in self.accept
+                   for end in self.inflections if len(word) > len(end) + 2)
+
+    def _compound(self, word: str) -> bool:
+        """Two known words, optionally joined by s or e: kaffe+baren, peppermynte+mochaen."""
+        for i in range(3, len(word) - 3):  # a tail of 4+ letters: bond+ene is no compound
+            head, tail = word[:i], word[i:]
+            if not self._single(tail):
+                continue
+            if self._single(head) or (head[-1] in "se" and self._single(head[:-1])):
+                return True
+        return False
+
+    def borrowed(self, word: str) -> bool:
+        """Known to a lending language at all (hashtags mix languages freely)."""
+        return any(lex.knows(word) for lex, _ in self.borrow)
 
     def suggest(self, word: str, limit: int) -> tuple[str, ...]:
         from ..language.lexicons import suggest
@@ -104,7 +130,7 @@ def _checker(lang: str, ctx) -> Checker | None:
                        for code, z in (spec.get("borrow") or {}).items()
                        if code != lang and language.lexicon(code, ctx) is not None)
         return Checker(lang, lex, frozenset(_accepted_words(lang, ctx)), borrow,
-                       str(spec.get("name") or lang))
+                       str(spec.get("name") or lang), tuple(spec.get("inflections") or ()))
 
     return ctx.resource(f"spelling:checker:{lang}", build)
 
@@ -204,6 +230,8 @@ def _unknown_words(post: Post, rule, ctx, checker: Checker, limit: int) -> Itera
         if checker.knows(lower):
             continue
         if word[0].isupper():
+            if lower in checker.lex.names:
+                continue  # Oslo, NATO written Nato: a name the dictionary knows
             if capitalised == "none" or not _sentence_start(text, start):
                 continue  # a name until proven otherwise
             suggestions = checker.suggest(lower, limit)
@@ -213,6 +241,8 @@ def _unknown_words(post: Post, rule, ctx, checker: Checker, limit: int) -> Itera
                                    language=checker.name, hint=_hint(suggestions))
             continue
         suggestions = checker.suggest(lower, limit)
+        if not suggestions and lower in checker.lex.names:
+            continue  # a name written lower-case (a handle, "ikea"): no typo we could fix
         yield rule.finding(post, (start, end), suggestions=suggestions,
                            language=checker.name, hint=_hint(suggestions))
 
@@ -267,8 +297,8 @@ def _fix_hashtag(body: str, checker: Checker) -> tuple[str, str, str] | None:
         if part.isdigit() or len(part) < 3 or part.isupper():
             continue
         lower = _norm(part)
-        if checker.knows(lower):
-            continue
+        if checker.knows(lower) or checker.borrowed(lower) or checker.lex.zipf(lower) >= 2.0:
+            continue  # a word people do write, or one of another language: not a typo
         suggestions = checker.suggest(lower, 1)
         if suggestions and _confident(lower, suggestions[0], checker):
             right = _same_case(part, suggestions[0])
