@@ -25,7 +25,7 @@ from .schedule import show, when
 
 OPTIONS = {
     "check": y.choice("duplicate", "burst"),
-    "similarity": y.NUMBER,        # duplicate: 0..1, share of matching characters after normalising
+    "similarity": y.NUMBER,        # duplicate: 0..1, share of matching words after normalising
     "near_min_chars": y.INT,       # duplicate: shorter texts must match exactly ("Sale 20%"/"Sale 30%")
     "max_per_hour": y.INT,         # burst: posts allowed in any 60 minutes on one channel
     "min_gap_minutes": y.INT,      # burst: minimum minutes between two posts on one channel
@@ -81,8 +81,9 @@ def check_queue(posts: list[Post], rule, ctx) -> Iterator[Finding]:
 def _duplicates(group: list[Post], rule) -> Iterator[Finding]:
     """Report each post whose text matches an earlier post of the channel (exact or near).
 
-    Near matches compare only posts of similar length (sorted by length, a sliding window),
-    with difflib's cheap upper bounds first, so a queue of thousands stays fast.
+    Near matches compare word sequences (difflib's ratio over words), and only for posts of
+    similar length (sorted by length, a sliding window) whose word sets overlap enough first,
+    so a queue of thousands stays fast.
     """
     threshold = float(rule.options.get("similarity", 0.9))
     normal = [(_normalise(p.text), i, p) for i, p in enumerate(group)]
@@ -100,27 +101,26 @@ def _duplicates(group: list[Post], rule) -> Iterator[Finding]:
     if threshold >= 1:
         return
     shortest = int(rule.options.get("near_min_chars", 40))
-    by_length = sorted((n for n in normal if len(n[0]) >= shortest and n[1] not in reported),
-                       key=lambda n: len(n[0]))
-    for a in range(len(by_length)):
-        text_a, i, post_a = by_length[a]
-        for b in range(a + 1, len(by_length)):
-            text_b, j, post_b = by_length[b]
-            if len(text_a) < threshold * len(text_b):
+    candidates = sorted(
+        ((tuple(text.split()), i, post) for text, i, post in normal
+         if len(text) >= shortest and i not in reported),
+        key=lambda c: len(c[0]))
+    sets = [set(c[0]) for c in candidates]
+    for a, (words_a, i, post_a) in enumerate(candidates):
+        for b in range(a + 1, len(candidates)):
+            words_b, j, post_b = candidates[b]
+            size = len(words_a) + len(words_b)
+            if 2 * len(words_a) < threshold * size:
                 break  # sorted by length: every later text is longer still
-            if text_a == text_b:
-                continue  # exact duplicates were reported above
-            matcher = difflib.SequenceMatcher(None, text_a, text_b, autojunk=False)
-            if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
+            if max(i, j) in reported or words_a == words_b:
                 continue
-            ratio = matcher.ratio()
+            if 2 * len(sets[a] & sets[b]) < threshold * (len(sets[a]) + len(sets[b])):
+                continue
+            ratio = difflib.SequenceMatcher(None, words_a, words_b, autojunk=False).ratio()
             if ratio < threshold:
                 continue
             first, later = (post_a, post_b) if i < j else (post_b, post_a)
-            index = max(i, j)
-            if index in reported:
-                continue
-            reported.add(index)
+            reported.add(max(i, j))
             yield rule.finding(later, (0, len(later.text.rstrip())), other=_where(first),
                                similarity=round(ratio * 100))
 
