@@ -65,7 +65,7 @@ class KnowledgeBase:
             return self.entries[key]
         for entry in self.patterns:
             if glob_match(normalise(entry.tag), key) and not any(
-                glob_match(x, key) for x in entry.excepts
+                glob_match(x, key, least=0) for x in entry.excepts
             ):
                 if is_word is not None and is_word(key):
                     continue
@@ -87,12 +87,13 @@ def normalise(tag: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch) and ch != "_")
 
 
-def glob_match(glob: str, key: str) -> bool:
-    """`*` stands for one or more characters: #PrayFor* covers #PrayForParis, not #PrayFor."""
+def glob_match(glob: str, key: str, least: int = 1) -> bool:
+    """`*` stands for `least` or more characters: #PrayFor* covers #PrayForParis, not
+    #PrayFor itself. Exceptions use least=0, so "#StopMotion*" also excepts #StopMotion."""
     if "*" not in glob:
         return glob == key
     head, _, tail = glob.partition("*")
-    return len(key) > len(head) + len(tail) and key.startswith(head) and key.endswith(tail)
+    return len(key) >= len(head) + len(tail) + least and key.startswith(head) and key.endswith(tail)
 
 
 def build(files: list[tuple[Any, Any]]) -> KnowledgeBase:
