@@ -147,38 +147,54 @@ def knowledge_base(ctx: Any) -> KnowledgeBase:
 
 
 # --- plain dictionary phrases -------------------------------------------------------------
-# wordfreq's lists cover en, es, pl and nb with inflected forms; a word counts when it is
-# common enough for its length (short fragments must be very common, or any junk would
-# segment into two-letter "words").
+# Word frequencies come from the language layer's lexicons (postlint.language.lexicon:
+# memory-mapped, filtered wordfreq data, loads in milliseconds); for a language it has no
+# lexicon for, wordfreq itself. A word counts when it is common enough for its length
+# (short fragments must be very common, or any junk would cut into two-letter "words").
 MIN_ZIPF = {1: 5.5, 2: 4.0, 3: 3.0}
 MIN_ZIPF_LONG = 2.5
 MAX_WORD = 24
 
 
 @lru_cache(maxsize=None)
-def _frequencies(lang: str) -> dict[str, float]:
-    """word -> frequency, or {} for a language wordfreq does not know."""
-    import wordfreq
-
+def _wordfreq(lang: str) -> dict[str, float]:
+    """word -> frequency from wordfreq, or {} for a language it does not know."""
     try:
+        import wordfreq
+
         return wordfreq.get_frequency_dict(lang, wordlist="best")
-    except (LookupError, ValueError):
+    except (ImportError, LookupError, ValueError):
         return {}
 
 
-def _zipf(freq: float) -> float:
+def _zipf_from_wordfreq(lang: str, word: str) -> float:
     import math
 
+    freq = _wordfreq(lang).get(word, 0.0)
     return math.log10(freq) + 9 if freq > 0 else 0.0
 
 
-def is_word(word: str, langs: tuple[str, ...], min_zipf: float = MIN_ZIPF_LONG) -> bool:
-    """A common word of any of `langs`, at least as frequent as its length requires."""
+def zipf_lookups(langs: tuple[str, ...], ctx: Any = None) -> list[Any]:
+    """One `word -> zipf` function per language: the lexicon's, else wordfreq's."""
+    lookups = []
+    for lang in langs:
+        lex = None
+        if ctx is not None:
+            from .language import lexicon
+
+            lex = lexicon(lang, ctx)
+        lookups.append(lex.zipf if lex is not None else
+                       (lambda word, lang=lang: _zipf_from_wordfreq(lang, word)))
+    return lookups
+
+
+def is_word(word: str, lookups: list[Any], min_zipf: float = MIN_ZIPF_LONG) -> bool:
+    """A common word of any language in `lookups`, as frequent as its length requires."""
     need = max(MIN_ZIPF.get(len(word), MIN_ZIPF_LONG), min_zipf)
-    return any(_zipf(_frequencies(lang).get(word, 0.0)) >= need for lang in langs)
+    return any(zipf(word) >= need for zipf in lookups)
 
 
-def is_plain_phrase(body: str, langs: tuple[str, ...]) -> bool:
+def is_plain_phrase(body: str, lookups: list[Any]) -> bool:
     """Can `body` (a hashtag without #) be cut into common words and numbers?
 
     CamelCase and underscores mark word boundaries when present; inside each part a dynamic
@@ -190,16 +206,16 @@ def is_plain_phrase(body: str, langs: tuple[str, ...]) -> bool:
     parts = regex.findall(r"\p{Lu}?[\p{Ll}\p{M}]+|\p{Lu}+(?![\p{Ll}])|\d+", body)
     if not parts or sum(len(p) for p in parts) < len(regex.sub(r"[_\W]", "", body)):
         return False
-    return all(_segmentable(p.lower(), langs) for p in parts)
+    return all(_segmentable(p.lower(), lookups) for p in parts)
 
 
-def _segmentable(text: str, langs: tuple[str, ...]) -> bool:
+def _segmentable(text: str, lookups: list[Any]) -> bool:
     if text.isdigit():
         return True
     ok = [True] + [False] * len(text)
     for end in range(1, len(text) + 1):
         for start in range(max(0, end - MAX_WORD), end):
-            if ok[start] and (text[start:end].isdigit() or is_word(text[start:end], langs)):
+            if ok[start] and (text[start:end].isdigit() or is_word(text[start:end], lookups)):
                 ok[end] = True
                 break
     return ok[-1]

@@ -19,7 +19,7 @@ from typing import Any, Iterator
 
 from .. import textspans
 from .. import yamlfile as y
-from ..hashtags import is_plain_phrase, is_word, knowledge_base, normalise
+from ..hashtags import is_plain_phrase, is_word, knowledge_base, normalise, zipf_lookups
 from ..language import resolve
 from ..model import SEVERITY_NAMES, Finding, Post, Severity
 from ..promotion import normalise_lang, promo_cues
@@ -66,10 +66,16 @@ def approved(ctx) -> set[str]:
 def _sensitive(post, rule, ctx, spans, lang, cues) -> Iterator[Finding]:
     kb = knowledge_base(ctx)
     allowed = approved(ctx)
-    langs = _langs(lang)
+    lookups: list = []  # word frequencies, loaded only when a pattern needs them
+
+    def ordinary_word(body: str) -> bool:
+        if not lookups:
+            lookups.append(zipf_lookups(_langs(lang), ctx))
+        return is_word(body, lookups[0])
+
     for start, end in spans:
         tag = post.text[start:end]
-        entry = kb.lookup(tag, is_word=lambda body: is_word(body, langs))
+        entry = kb.lookup(tag, is_word=ordinary_word)
         if entry is None or entry.topic is None:
             continue
         fmt = dict(about=entry.about, meaning=entry.meaning, entry=entry.tag)
@@ -88,11 +94,11 @@ def _sensitive(post, rule, ctx, spans, lang, cues) -> Iterator[Finding]:
 def _unknown(post, rule, ctx, spans, lang) -> Iterator[Finding]:
     kb = knowledge_base(ctx)
     allowed = approved(ctx)
-    langs = _langs(lang)
+    lookups = zipf_lookups(_langs(lang), ctx)
     for start, end in spans:
         tag = post.text[start:end]
         if normalise(tag) in allowed or kb.lookup(tag) is not None:
             continue
-        if is_plain_phrase(tag[1:], langs):
+        if is_plain_phrase(tag[1:], lookups):
             continue
         yield rule.finding(post, (start, end))
