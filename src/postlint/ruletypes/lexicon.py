@@ -13,7 +13,8 @@ a phrase of space-separated words, each written as:
 A hashtag matches an entry written together (`#SandyHook` matches `sandy hook`), because
 hashtags are where disasters and campaigns are named.
 
-`unless` entries use the same syntax; a match that overlaps an `unless` match is dropped
+`unless` entries use the same syntax, but a word matches only the form written (no lemma:
+"the bomb" must not veto "the bombing"); a match that overlaps an `unless` match is dropped
 ("Shoot us a DM", "dead tired"). The post's language's terms apply, plus the terms of the
 `also` languages (default English), because brands mix English into every language; the
 post's language's `unless` list can veto an English term that is a normal local word (`fag`
@@ -57,12 +58,14 @@ MASK_CHARS = set(MASKS) | set("@$!")
 class Word:
     """One word of a pattern: how a token must look to match it."""
 
-    kind: str  # "ci" (lower or lemma), "cs" (exact text), "prefix", "any"
+    kind: str  # "ci" (lower or lemma), "form" (lower only), "cs" (exact text), "prefix", "any"
     value: str
 
     def accepts(self, text: str, lower: str, lemma: str) -> bool:
         if self.kind == "ci":
             return lower == self.value or lemma == self.value
+        if self.kind == "form":
+            return lower == self.value
         if self.kind == "cs":
             return text == self.value
         if self.kind == "prefix":
@@ -88,9 +91,10 @@ class Index:
 
     def add(self, pattern: Pattern) -> None:
         first = pattern.words[0]
-        table = {"ci": self.by_word, "cs": self.by_text, "prefix": self.by_stem}[first.kind]
+        table = {"ci": self.by_word, "form": self.by_word, "cs": self.by_text,
+                 "prefix": self.by_stem}[first.kind]
         table.setdefault(first.value, []).append(pattern)
-        if all(w.kind in ("ci", "cs") for w in pattern.words):
+        if all(w.kind in ("ci", "form", "cs") for w in pattern.words):
             folded = "".join(w.value for w in pattern.words if w.value.isalnum() or w.kind == "cs")
             folded = "".join(ch for ch in folded if ch.isalnum())
             if len(folded) >= 4:
@@ -160,8 +164,12 @@ def prepare(options: dict[str, Any]) -> dict[str, Any]:
 # --- matching (built once per rule and language per process) ------------------------------
 
 
-def _words(entry: str, lang: str) -> tuple[Word, ...]:
-    """Split an entry the way the post's tokenizer splits text, so "don't" and "#tag" line up."""
+def _words(entry: str, lang: str, lemmas: bool = True) -> tuple[Word, ...]:
+    """Split an entry the way the post's tokenizer splits text, so "don't" and "#tag" line up.
+
+    Without `lemmas`, a word matches only that form: an exception such as "the bomb" must not
+    also veto "the bombing" (whose lemma is "bomb").
+    """
     from ..language import tokenize
 
     words: list[Word] = []
@@ -178,14 +186,14 @@ def _words(entry: str, lang: str) -> tuple[Word, ...]:
             elif tok != tok.lower():
                 words.append(Word("cs", tok))
             else:
-                words.append(Word("ci", tok))
+                words.append(Word("ci" if lemmas else "form", tok))
     return tuple(words)
 
 
-def build_index(entries: list[str], lang: str) -> Index:
+def build_index(entries: list[str], lang: str, lemmas: bool = True) -> Index:
     index = Index()
     for entry in entries:
-        index.add(Pattern(entry, _words(entry, lang)))
+        index.add(Pattern(entry, _words(entry, lang, lemmas)))
     return index
 
 
@@ -207,7 +215,7 @@ def find(index: Index, text: str, lang: str) -> list[tuple[int, int, str]]:
             n = len(pattern.words)
             if i + n > len(tokens):
                 continue
-            if all(w.accepts(*tokens[i + k][:3]) for k, w in enumerate(pattern.words[1:], 1)):
+            if all(w.accepts(*tokens[i + k][:3]) for k, w in enumerate(pattern.words)):
                 end = tokens[i + n - 1][4]
                 if best is None or end > best[1]:
                     best = (start, end, pattern.entry)
@@ -271,7 +279,9 @@ def _build(rule: Any, kind: str, term_lang: str) -> Any:
         return None
     # English entries are split with the English tokenizer; matching runs on the post's
     # tokens, and the tokenizers agree on words and punctuation.
-    return _masked_regex(entries) if kind == "masked" else build_index(entries, term_lang)
+    if kind == "masked":
+        return _masked_regex(entries)
+    return build_index(entries, term_lang, lemmas=kind == "terms")
 
 
 def _compiled(rule: Any, ctx: Any, kind: str, term_lang: str) -> Any:
