@@ -28,6 +28,7 @@ LANGUAGE_SPEC = {
     "borrow": y.map_of(y.NUMBER),
     "detect": y.BOOL,
     "inflections": y.list_of(y.STR),
+    "clitics": y.list_of(y.STR),
 }
 LANGUAGES_FILE = {"kind": y.STR, "languages": y.map_of(LANGUAGE_SPEC)}
 

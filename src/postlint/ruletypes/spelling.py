@@ -36,6 +36,7 @@ QUOTED = regex.compile(r'"[^"\n]{1,80}"|“[^”\n]{1,80}”|«[^»\n]{1,80}»|�
 PART = regex.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 CAMEL = regex.compile(r"\p{Lu}+(?=\p{Lu}\p{Ll})|\p{Lu}?\p{Ll}+|\p{Lu}+|\d+")
 SENTENCE_END = set(".!?¡¿:;…\n•|") | {"–", "—"}
+UNSTRESS = str.maketrans("áéíóú", "aeiou")
 WORDS_FILE = {"kind": y.STR, "words": y.map_of(y.list_of(y.STR))}
 
 
@@ -81,9 +82,14 @@ class Checker:
     name: str = ""  # "Spanish", for messages
 
     inflections: tuple[str, ...] = ()  # endings a loanword takes: nb "macchiato-en"
+    clitics: tuple[str, ...] = ()  # pronouns written onto verbs: es "-lo", "-te"
 
     def knows(self, word: str) -> bool:
         """`word` is lower-case with straight apostrophes."""
+        if word in self.accept or word in self.lex.known:
+            return True
+        if any(v in self.lex.known for v in self.lex.accent_variants(word)):
+            return False  # juz, tambien, bondene: a native word missing its diacritics
         if self._single(word):
             return True
         if word.endswith("'s") and self._single(word[:-2]):  # Acme's, barista's
@@ -97,13 +103,44 @@ class Checker:
             # ...unless it is this language's word without its accents: "pa" is English,
             # but in a Norwegian post it is "på" missing its ring
             return not any(v in self.lex.known for v in self.lex.accent_variants(word))
-        return any(word.endswith(end) and word[:-len(end)] in self.accept
-                   for end in self.inflections if len(word) > len(end) + 2)
+        return self._inflected(word) or self._with_clitics(word)
+
+    def _inflected(self, word: str) -> bool:
+        """A loanword or common noun with a native ending: pizza-er, hashtag-gen, tweet-en.
+        On dictionary stems only for forms people do write, and never for an accent-stripped
+        native word (bondene is bøndene, not bond-ene)."""
+        seen = self.lex.zipf(word) >= 1.0 and not any(
+            v in self.lex.known for v in self.lex.accent_variants(word))
+        for end in self.inflections:
+            stem = word[:-len(end)]
+            if not word.endswith(end) or len(stem) < 3:
+                continue
+            for base in {stem, stem[:-1]} if stem[-1:] == stem[-2:-1] else {stem}:
+                if base in self.accept or (seen and base in self.lex.known
+                                           and self.lex.zipf(base) >= 3.5):
+                    return True
+        return False
+
+    def _with_clitics(self, word: str) -> bool:
+        """Spanish pronouns glued to a verb: marear-lo, comprométe-te -> compromete."""
+        for _ in range(2):
+            for clitic in self.clitics:
+                if word.endswith(clitic) and len(word) > len(clitic) + 3:
+                    stem = word[:-len(clitic)]
+                    if stem in self.lex.known or stem.translate(UNSTRESS) in self.lex.known:
+                        return True
+            stripped = next((word[:-len(c)] for c in self.clitics if word.endswith(c)), None)
+            if stripped is None:
+                return False
+            word = stripped
+        return False
 
     def _compound(self, word: str) -> bool:
         """Two known words, optionally joined by s or e: kaffe+baren, peppermynte+mochaen."""
-        for i in range(3, len(word) - 3):  # a tail of 4+ letters: bond+ene is no compound
+        for i in range(3, len(word) - 2):
             head, tail = word[:i], word[i:]
+            if len(tail) < (3 if len(head) >= 5 else 4):  # bond+ene is no compound, robot+bud is
+                continue
             if not self._single(tail):
                 continue
             if self._single(head) or (head[-1] in "se" and self._single(head[:-1])):
@@ -130,7 +167,8 @@ def _checker(lang: str, ctx) -> Checker | None:
                        for code, z in (spec.get("borrow") or {}).items()
                        if code != lang and language.lexicon(code, ctx) is not None)
         return Checker(lang, lex, frozenset(_accepted_words(lang, ctx)), borrow,
-                       str(spec.get("name") or lang), tuple(spec.get("inflections") or ()))
+                       str(spec.get("name") or lang), tuple(spec.get("inflections") or ()),
+                       tuple(sorted(spec.get("clitics") or (), key=len, reverse=True)))
 
     return ctx.resource(f"spelling:checker:{lang}", build)
 
