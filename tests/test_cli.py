@@ -17,7 +17,7 @@ from postlint import __version__
 QUEUE = """\
 id,platform,scheduled_at,message
 calm,x,2030-01-01T10:00:00Z,All good here
-long,x,2030-01-01T10:00:00Z,{long}
+long,x,2030-01-01T14:00:00Z,{long}
 old,x,2020-01-01T10:00:00Z,Old but short
 dark,x,2030-06-01T10:00:00Z,During the blackout
 """

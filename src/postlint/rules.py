@@ -125,9 +125,41 @@ def rule_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
+def _read_text(path: Path) -> tuple[str, str]:
+    """(text, content key) of a YAML file; the key changes whenever the bytes do."""
+    from .cache import content_key
+
+    try:
+        raw = path.read_bytes()
+        return raw.decode("utf-8-sig"), content_key(raw)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read file: {exc}", str(path)) from None
+
+
+def read_data(path: Path) -> Any:
+    """Parsed content of a YAML file, memoised on disk by content (parsing is the slow part)."""
+    from .cache import memo
+
+    text, key = _read_text(path)
+    return memo("yaml", key, lambda: y.load(path, text=text)[0])
+
+
 def load_file(path: Path) -> list[Rule]:
-    """Rules of one file. A file with a top-level `kind:` is data for a rule type, not rules."""
-    data, node = y.load(path)
+    """Rules of one file. A file with a top-level `kind:` is data for a rule type, not rules.
+
+    Parsing and validation (the slow part) are memoised by the file's content; `prepare`
+    (compiling patterns) runs every time, because compiled objects are per process.
+    """
+    from .cache import memo
+
+    text, key = _read_text(path)
+    items = memo("rules", key, lambda: _validated_items(path, text))
+    return [_build(item, line, path) for item, line in items]
+
+
+def _validated_items(path: Path, text: str) -> list[tuple[dict[str, Any], int]]:
+    """The rule mappings of a file with their lines, after checking them against the schemas."""
+    data, node = y.load(path, text=text)
     where = str(path)
     if data is None:
         return []
@@ -137,7 +169,7 @@ def load_file(path: Path) -> list[Rule]:
         raise UsageError("neither a rule file (top-level `rules:` list) nor a data file "
                          "(top-level `kind:`)", where, 1)
     y.validate(node, {"rules": y.list_of(y.ANY)}, where)
-    rules = []
+    items = []
     for i, (item, item_node) in enumerate(zip(data.get("rules") or [], _seq(node, "rules"))):
         line = item_node.start_mark.line + 1
         if not isinstance(item, dict):
@@ -153,29 +185,32 @@ def load_file(path: Path) -> list[Rule]:
             )
         module = rule_type(item["type"])
         y.validate(item_node, {**COMMON, **module.OPTIONS}, where, str(item["id"]))
-        options = {k: v for k, v in item.items() if k not in COMMON}
-        prepare = getattr(module, "prepare", None)
-        if prepare is not None:
-            try:
-                options = prepare(options)
-            except ValueError as exc:
-                raise UsageError(f"rule {item['id']!r}: {exc}", where, line) from None
-        rules.append(
-            Rule(
-                id=item["id"],
-                type=item["type"],
-                category=item["category"],
-                severity=Severity.parse(item["severity"]),
-                summary=item["summary"].strip(),
-                message=item["message"].strip(),
-                rationale=(item.get("rationale") or "").strip(),
-                fix=(item.get("fix") or "").strip(),
-                topic=item.get("topic"),
-                options=options,
-                source=f"{path}:{line}",
-            )
-        )
-    return rules
+        items.append((item, line))
+    return items
+
+
+def _build(item: dict[str, Any], line: int, path: Path) -> Rule:
+    module = rule_type(item["type"])
+    options = {k: v for k, v in item.items() if k not in COMMON}
+    prepare = getattr(module, "prepare", None)
+    if prepare is not None:
+        try:
+            options = prepare(options)
+        except ValueError as exc:
+            raise UsageError(f"rule {item['id']!r}: {exc}", str(path), line) from None
+    return Rule(
+        id=item["id"],
+        type=item["type"],
+        category=item["category"],
+        severity=Severity.parse(item["severity"]),
+        summary=item["summary"].strip(),
+        message=item["message"].strip(),
+        rationale=(item.get("rationale") or "").strip(),
+        fix=(item.get("fix") or "").strip(),
+        topic=item.get("topic"),
+        options=options,
+        source=f"{path}:{line}",
+    )
 
 
 def _seq(node: yaml.Node, key: str) -> list[yaml.Node]:
@@ -198,7 +233,7 @@ def load_data(kind: str, extra_dirs: Iterable[Path | str] = ()) -> list[tuple[Pa
     found = []
     for directory in rule_dirs(extra_dirs):
         for path in rule_files(directory):
-            data, _ = y.load(path)
+            data = read_data(path)
             if isinstance(data, dict) and data.get("kind") == kind and "rules" not in data:
                 found.append((path, data))
     return found
