@@ -138,3 +138,29 @@ def test_unknown_links_config_key_is_a_clear_error(check, write):
     path = write("post.txt", "https://acme.com\n")
     r = check(str(path), "--offline")
     assert r.exit_code == 2 and "cache_ttl" in r.stderr
+
+
+def test_retry_after_header_forms():
+    from email.utils import format_datetime
+    from datetime import datetime, timedelta, timezone
+
+    from postlint.links.checker import _retry_after
+
+    assert _retry_after("3") == 3.0 and _retry_after(None) is None and _retry_after("soon") is None
+    later = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=30), usegmt=True)
+    assert 25 < _retry_after(later) <= 30
+
+
+def test_offline_link_checks_never_import_requests(write, tmp_path):
+    # (other rule types may pull it in through their own libraries: spaCy does)
+    import subprocess
+    import sys
+
+    path = write("post.txt", "Autumn blend: https://acme.com/autumn?fbclid=1 bit.ly/x\n")
+    code = ("import sys\nfrom postlint.cli import main\n"
+            f"try:\n    main(['check', '--offline', '--quiet', '--select', 'links', {str(path)!r}])\n"
+            "except SystemExit:\n    pass\n"
+            "assert 'requests' not in sys.modules, 'requests imported'\nprint('clean')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip().endswith("clean"), out.stderr
+    assert "links.tracking" in out.stdout and "links.shortened" in out.stdout

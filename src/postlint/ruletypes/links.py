@@ -13,7 +13,7 @@ Messages, shortener domains, leaking parameters and thresholds are YAML
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterator
 
 from .. import yamlfile as y
 from ..model import Finding, Post
