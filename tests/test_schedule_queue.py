@@ -113,3 +113,14 @@ def test_a_big_queue_stays_fast(write, check):
     run = check(*SELECT, "--jobs", "1", str(path))
     assert run.exit_code in (0, 1)
     assert time.perf_counter() - started < 10  # about 2 s here; it was 100 s with character diffs
+
+
+def test_translations_without_an_account_are_separate_channels(write, check):
+    write(".postlint.yaml", "languages: [en, es]\n")
+    path = csv(write, [
+        ("en1", "", "x", "2025-03-13T10:00:00Z", "Our new spring menu is here, come and taste it"),
+        ("es1", "", "x", "2025-03-13T10:00:00Z", "Nuestro nuevo menú de primavera ya está aquí, ven a probarlo"),
+        ("en2", "", "x", "2025-03-13T10:03:00Z", "And the new cups are in store from today"),
+    ])
+    run = check(*SELECT, path)
+    assert [(f["rule"], f["post"]) for f in run.json["findings"]] == [("schedule.burst", "en2")]

@@ -2,8 +2,8 @@
 
 These need every post of a config at once, so they live in `check_queue` (the engine calls it
 after the per-post pass); `check` finds nothing. Posts are grouped by channel: the account and
-the platform (the same handle on X and on Instagram are two audiences). A post without an
-account shares the channel of every other post without one: a one-brand queue usually omits it.
+the platform (the same handle on X and on Instagram are two audiences). Posts without an
+account share a channel per language: a one-brand queue usually omits the account.
 
 Thresholds are the rule's YAML options, and a brand overrides them in its config:
 `schedule: {max_per_hour: 4, min_gap_minutes: 15}`.
@@ -40,8 +40,18 @@ def check(post: Post, rule, ctx) -> Iterable[Finding]:
     return ()
 
 
-def _channel(post: Post) -> tuple[str, str]:
-    return ((post.account or "").strip().lower().lstrip("@"), post.platform or "")
+def _channel(post: Post, ctx) -> tuple[str, str, str]:
+    """(account, platform, language-if-no-account): where a post is published.
+
+    Without an account we cannot know; the same announcement drafted in four languages for the
+    same minute usually goes to four regional accounts, so the language stands in for it.
+    """
+    account = (post.account or "").strip().lower().lstrip("@")
+    if account:
+        return account, post.platform or "", ""
+    from ..language import resolve
+
+    return "", post.platform or "", resolve(post, ctx)
 
 
 def _eligible(posts: list[Post], rule) -> list[Post]:
@@ -68,9 +78,9 @@ def _where(post: Post) -> str:
 
 def check_queue(posts: list[Post], rule, ctx) -> Iterator[Finding]:
     kind = rule.options.get("check")
-    groups: dict[tuple[str, str], list[Post]] = defaultdict(list)
+    groups: dict[tuple[str, str, str], list[Post]] = defaultdict(list)
     for post in _eligible(posts, rule):
-        groups[_channel(post)].append(post)
+        groups[_channel(post, ctx)].append(post)
     for group in groups.values():
         if kind == "duplicate":
             yield from _duplicates(group, rule)
