@@ -20,11 +20,14 @@ brand:
 SIGNED = CONFIG + "voice:\n  signed_posts: true\n"
 
 
-def run_corpus(check, write, config: str) -> dict[int, list[dict]]:
+HELDOUT = yaml.safe_load((CORPUS.parent / "heldout.yaml").read_text("utf-8"))["posts"]
+
+
+def run_corpus(check, write, config: str, posts: list[dict] = POSTS) -> dict[int, list[dict]]:
     """Every corpus post as one row of a JSONL queue on the brand account -> findings by row."""
     write(".postlint.yaml", config)
     rows = [{"id": f"p{i}", "account": "@acmecoffee", "language": p["lang"], "message": p["text"]}
-            for i, p in enumerate(POSTS)]
+            for i, p in enumerate(posts)]
     queue = write("queue.jsonl", "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
     result = check(str(queue), "--select", "voice.personal-on-brand")
     assert result.exit_code in (0, 1), result.stderr
@@ -34,14 +37,14 @@ def run_corpus(check, write, config: str) -> dict[int, list[dict]]:
     return found
 
 
-def measure(found: dict[int, list[dict]]) -> tuple[float, float, list[str]]:
+def measure(found: dict[int, list[dict]], posts: list[dict] = POSTS) -> tuple[float, float, list[str]]:
     """(recall, false-positive rate, misclassified texts) of the corpus labels."""
-    positives = [i for i, p in enumerate(POSTS) if p["personal"]]
-    negatives = [i for i, p in enumerate(POSTS) if not p["personal"]]
+    positives = [i for i, p in enumerate(posts) if p["personal"]]
+    negatives = [i for i, p in enumerate(posts) if not p["personal"]]
     hits = [i for i in positives if i in found]
     false = [i for i in negatives if i in found]
-    wrong = [f"missed: {POSTS[i]['text']}" for i in positives if i not in found]
-    wrong += [f"false positive: {POSTS[i]['text']}" for i in false]
+    wrong = [f"missed: {posts[i]['text']}" for i in positives if i not in found]
+    wrong += [f"false positive: {posts[i]['text']}" for i in false]
     return len(hits) / len(positives), len(false) / len(negatives), wrong
 
 
@@ -51,6 +54,15 @@ def test_corpus_recall_and_false_positive_rate(check, write):
     print("\n".join(wrong))
     assert recall >= 0.9, wrong
     assert fpr <= 0.05, wrong
+
+
+def test_heldout_recall_and_false_positive_rate(check, write):
+    """Posts never used for tuning: the rule favours precision (a critical finding on a
+    brand account must be right), so recall is lower here; guard a floor, print the truth."""
+    recall, fpr, wrong = measure(run_corpus(check, write, SIGNED, HELDOUT), HELDOUT)
+    print(f"\nheld out: recall {recall:.0%}, false-positive rate {fpr:.0%}")
+    print("\n".join(wrong))
+    assert recall >= 0.5 and fpr <= 0.1, wrong
 
 
 @pytest.mark.parametrize("lang", ["en", "es", "pl", "nb"])
