@@ -74,5 +74,6 @@ def detect(text: str, lexicons: dict[str, Any], min_margin: float = 0.35) -> Det
     ranked = sorted(((score(words, lexicons[c]), c) for c in codes), reverse=True)
     (best, lang), (second, runner_up) = ranked[0], ranked[1]
     margin = (best - second) / len(words)
-    sure = margin >= min_margin or (best - second) >= 4.0
+    # one or two words ("OK", "Menu") are shared by every language: sure only when striking
+    sure = (margin >= min_margin and len(words) >= 3) or margin >= 1.0 or (best - second) >= 4.0
     return Detection(lang, sure, runner_up, round(margin, 3), len(words))

@@ -18,6 +18,7 @@ from .. import yamlfile as y
 from ..errors import UsageError
 
 PACKAGED = Path(__file__).parent / "data"
+LOADED: list[str] = []  # languages whose word tries this process mapped (tests, benchmarks)
 
 LANGUAGE_SPEC = {
     "name": y.STR,
@@ -54,14 +55,37 @@ def builtin_specs() -> dict[str, dict[str, Any]]:
 
 @dataclass(eq=False)  # hashed by identity: one per language per process
 class Lexicon:
+    """Frequencies and letter trigrams (all detection needs) load with the lexicon; the word
+    tries only when spelling first asks, so detecting "not Polish" never maps Polish's 9 MB."""
+
     lang: str
-    known: Any  # marisa_trie.Trie of accepted lower-case forms
-    names: Any  # marisa_trie.Trie of forms the dictionary only writes capitalised, lower-cased
+    folder: Path
     freq: Any  # marisa_trie.RecordTrie word -> (zipf * 10,)
     alphabet: str
     trigrams: dict[str, float]
     compounds: bool = False
     _accents: dict[str, str] = field(default_factory=dict)
+    _tries: tuple[Any, Any] | None = None
+
+    @property
+    def known(self) -> Any:
+        """marisa_trie.Trie of accepted lower-case forms."""
+        return (self._tries or self._map())[0]
+
+    @property
+    def names(self) -> Any:
+        """marisa_trie.Trie of forms the dictionary only writes capitalised (lower-cased)."""
+        return (self._tries or self._map())[1]
+
+    def _map(self) -> tuple[Any, Any]:
+        import marisa_trie
+
+        known, names = marisa_trie.Trie(), marisa_trie.Trie()
+        known.mmap(str(self.folder / f"{self.lang}.known.marisa"))
+        names.mmap(str(self.folder / f"{self.lang}.names.marisa"))
+        self._tries = (known, names)
+        LOADED.append(self.lang)
+        return self._tries
 
     def zipf(self, word: str) -> float:
         hit = self.freq.get(word)
@@ -152,11 +176,10 @@ def _cached_build(lang: str, spec: dict[str, Any]) -> Path:
     import shutil
     import tempfile
 
-    import platformdirs
-
+    from ..cache import cache_dir
     from .build import build, spec_key
 
-    folder = Path(platformdirs.user_cache_dir("postlint")) / "lexicons" / f"{lang}-{spec_key(lang, spec)}"
+    folder = cache_dir() / "lexicons" / f"{lang}-{spec_key(lang, spec)}"
     if (folder / f"{lang}.meta.json").is_file():
         return folder
     print(f"postlint: building the {lang!r} dictionary once (this can take a minute)…",
@@ -183,13 +206,10 @@ def _load(lang: str, spec_json: str) -> Lexicon:
         folder = lexicon_dir(lang, spec)
     except Exception as exc:  # missing Hunspell dictionary, no wordfreq list, ...
         raise UsageError(f"cannot build a dictionary for language {lang!r}: {exc}") from None
-    known, names = marisa_trie.Trie(), marisa_trie.Trie()
-    known.mmap(str(folder / f"{lang}.known.marisa"))
-    names.mmap(str(folder / f"{lang}.names.marisa"))
     freq = marisa_trie.RecordTrie("<B")
     freq.mmap(str(folder / f"{lang}.freq.marisa"))
     meta = json.loads((folder / f"{lang}.meta.json").read_text("utf-8"))
-    return Lexicon(lang, known, names, freq, meta["alphabet"], meta["trigrams"],
+    return Lexicon(lang, folder, freq, meta["alphabet"], meta["trigrams"],
                    bool(spec.get("compounds")))
 
 

@@ -63,7 +63,9 @@ def check(post: Post, rule, ctx) -> Iterator[Finding]:
         return
     limit = int(rule.options.get("suggestions", 3))
     if kind == "unknown-word":
-        yield from _unknown_words(post, rule, ctx, checker, limit)
+        found = language.detection(post, ctx)
+        other = _checker(found.runner_up, ctx) if found and not found.sure else None
+        yield from _unknown_words(post, rule, ctx, checker, limit, other)
     else:
         yield from _hashtags(post, rule, ctx, checker, limit)
 
@@ -258,14 +260,16 @@ def _is_code_or_name_shape(word: str) -> bool:
     return any(c.isupper() for c in word[1:])
 
 
-def _unknown_words(post: Post, rule, ctx, checker: Checker, limit: int) -> Iterator[Finding]:
+def _unknown_words(post: Post, rule, ctx, checker: Checker, limit: int,
+                   other: Checker | None = None) -> Iterator[Finding]:
+    """`other`: the runner-up language when detection was unsure; a word it knows is fine."""
     text = post.text
     capitalised = rule.options.get("capitalised_severity", "info")
     for start, end, word in words(text):
         if len(word) < 2 or _is_code_or_name_shape(word):
             continue
         lower = _norm(word)
-        if checker.knows(lower):
+        if checker.knows(lower) or (other is not None and other.knows(lower)):
             continue
         if word[0].isupper():
             if lower in checker.lex.names:
