@@ -138,3 +138,14 @@ def test_concurrent_runs_share_the_cache(write, server: LinkServer, tmp_path):
     before = server.total()
     again = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert again.returncode == 1 and server.total() == before
+
+
+def test_old_entries_are_purged_on_write(tmp_path):
+    from postlint.links.cache import LinkCache
+
+    cache = LinkCache(tmp_path / "c.sqlite3", warn=lambda message: None)
+    cache.put_many([("p1|http://old.example/", {"url": "x"}, True)], now=1_000.0)
+    cache.put_many([("p1|http://new.example/", {"url": "y"}, True)], now=1_000.0 + 31 * 86400,
+                   keep_days=30)
+    assert list(cache.get_many(["p1|http://old.example/", "p1|http://new.example/"])) == \
+        ["p1|http://new.example/"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 import time
 import weakref
-from dataclasses import dataclass
 from typing import Any, Iterable
 
 from . import urls
@@ -21,15 +20,6 @@ _RUNS: dict[int, tuple[weakref.ref, dict[Policy, dict[str, Result]]]] = {}
 _LOCK = threading.Lock()
 
 
-@dataclass
-class Stats:
-    """Counts for tests, the benchmark and curious users (kept per process)."""
-
-    from_cache: int = 0
-    checked: int = 0
-
-
-STATS = Stats()
 
 
 def policy_for(ctx: Any, data: LinkData) -> Policy:
@@ -98,15 +88,13 @@ def results(targets: Iterable[str], ctx: Any, data: LinkData) -> dict[str, Resul
         for key, entry in cache.get_many(prefix + u for u in wanted).items():
             if _fresh(entry, now, ttl, data.network.failure_ttl_hours):
                 memo[key[len(prefix):]] = Result.from_dict(entry.result)
-                STATS.from_cache += 1
         wanted = [u for u in wanted if u not in memo]
     if wanted and not ctx.options.offline:
         from .checker import for_policy
 
         checked = for_policy(policy).check_many(wanted)
-        STATS.checked += len(checked)
         memo.update(checked)
         if cache is not None:
-            cache.put_many((policy.cache_prefix + u, r.to_dict(), r.outcome == "ok")
-                           for u, r in checked.items())
+            cache.put_many(((policy.cache_prefix + u, r.to_dict(), r.outcome == "ok")
+                        for u, r in checked.items()), keep_days=data.network.cache_keep_days)
     return {u: memo[u] for u in targets if u in memo}

@@ -129,7 +129,10 @@ class LinkCache:
             return {}
         return found
 
-    def put_many(self, items: Iterable[tuple[str, dict, bool]], now: float | None = None) -> None:
+    def put_many(self, items: Iterable[tuple[str, dict, bool]], now: float | None = None,
+                 keep_days: float | None = None) -> None:
+        """Store results in one short transaction; entries older than `keep_days` go, so the
+        file does not grow forever with links of long-gone campaigns."""
         conn = self._connect()
         if conn is None:
             return
@@ -140,6 +143,8 @@ class LinkCache:
         try:
             conn.execute("BEGIN IMMEDIATE")
             conn.executemany("INSERT OR REPLACE INTO links_v1 VALUES (?, ?, ?, ?)", rows)
+            if keep_days is not None:
+                conn.execute("DELETE FROM links_v1 WHERE checked_at < ?", (now - keep_days * 86400,))
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             try:

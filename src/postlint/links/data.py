@@ -22,6 +22,7 @@ NETWORK = {
     "bot_wall": y.list_of(y.INT),
     "blocked_addresses": y.list_of(y.STR),
     "failure_ttl_hours": y.NUMBER,
+    "cache_keep_days": y.NUMBER,
     "user_agent": y.STR,
 }
 SCHEMA = {
@@ -47,6 +48,7 @@ class Network:
     bot_wall: tuple[int, ...] = (403, 999)
     blocked_addresses: tuple[str, ...] = ()
     failure_ttl_hours: float = 1.0
+    cache_keep_days: float = 30.0
     user_agent: str = "postlint"
 
 
