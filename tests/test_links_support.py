@@ -67,6 +67,7 @@ class LinkServer(ThreadingHTTPServer):
         self.lock = threading.Lock()
         self.in_flight = 0
         self.peak = 0
+        self.body_sent = 0
 
     @property
     def base(self) -> str:
@@ -111,9 +112,12 @@ def huge_body(size: int) -> Route:
         h.end_headers()
         chunk = b"x" * 65536
         sent = 0
-        while sent < size:
-            h.wfile.write(chunk)
-            sent += len(chunk)
+        try:
+            while sent < size:
+                h.wfile.write(chunk)
+                sent += len(chunk)
+        finally:
+            h.server.body_sent = sent  # how much the client let us send before hanging up
     return route
 
 
