@@ -165,20 +165,30 @@ def test_seasonal_terms_far_from_their_season_are_warnings(write, check, lang, t
     assert check(*SELECT, queue(write, ("p", lang, "2025-11-25T10:00:00", text))).json["findings"] == []
 
 
+# Each would be a date within the horizon (12 March, the day before THU) if read as one.
 NOT_DATES = [
-    "We are here for you 24/7, open 7 days a week.",
-    "Call us: 22.03.45.67 or +47 22 03 12 00",
-    "Only $12.03 today, or 12.03 € in store, 12,03 zł online",
-    "2-for-1 on all lattes, 1/2 price muffins, 3/4 of the menu is vegan",
-    "Doors open at 10.11 sharp",
-    "Read https://acme.test/2025/03/12/news and ask @sale_12.03",
+    ("en", "We are here for you 24/7, open 7 days a week."),
+    ("en", "Call us: 12.03.45.67 or +47 22 03 12 00"),
+    ("en", "Only $12.03 today, or 12.03 € in store, 12.03% more beans"),
+    ("pl", "Tylko 12,03 zł albo 12.03 zł"),
+    ("en", "2-for-1 on all lattes, 1/2 price muffins, 3/4 of the menu is vegan"),
+    ("en", "Doors open at 12.03 sharp"),
+    ("nb", "Dørene åpner kl. 12.03"),
+    ("es", "Abrimos a las 12.03"),
+    ("en", "Update to iOS 12.3 and rate us 3.1"),
+    ("en", "Read https://acme.test/2025/03/12/news and ask @sale_12.03"),
 ]
 
 
-@pytest.mark.parametrize("text", NOT_DATES)
-def test_numbers_that_are_not_dates(write, check, text):
-    run = check(*SELECT, queue(write, ("p", "en", THU, text)))
+@pytest.mark.parametrize("lang, text", NOT_DATES)
+def test_numbers_that_are_not_dates(write, check, lang, text):
+    run = check(*SELECT, queue(write, ("p", lang, THU, text)))
     assert run.json["findings"] == [], run.json["findings"]
+
+
+def test_the_same_numbers_are_dates_without_the_context(write, check):
+    run = check(*SELECT, queue(write, ("p", "en", THU, "Sale ends 12.03"), ("q", "nb", THU, "Slutt 12.03.")))
+    assert sorted(found(run)) == ["p", "q"]
 
 
 def test_no_time_no_finding_and_unknown_language_is_skipped(write, check):

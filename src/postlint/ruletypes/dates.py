@@ -263,8 +263,8 @@ def _resolve(day: int, month: int, year: int | None, anchor: date) -> date | Non
     return min(options, key=lambda d: abs((d - anchor).days), default=None)
 
 
-def _not_a_date(text: str, start: int, end: int, data: Data, lang: Lang) -> bool:
-    """Prices, times, fractions and fixed expressions that look like numeric dates."""
+def _not_a_date(text: str, start: int, end: int, groups: dict[str, Any], data: Data, lang: Lang) -> bool:
+    """Prices, times, versions, fractions and fixed expressions that look like numeric dates."""
     if text[start:end].lower() in data.not_dates:
         return True
     before = text[max(0, start - 12):start].rstrip().lower()
@@ -275,8 +275,12 @@ def _not_a_date(text: str, start: int, end: int, data: Data, lang: Lang) -> bool
         return True
     if lang.time_before is not None and lang.time_before.search(text[max(0, start - 20):start]):
         return True
-    parts = re.split(r"[./]", text[start:end])
-    return len(parts) == 2 and all(len(p) == 1 for p in parts)  # 1/2, 3.4: fractions, versions
+    if groups.get("year"):
+        return False
+    if len(groups["day"]) == 1 and len(groups["mnum"]) == 1:
+        return True  # 1/2, 3.4: fractions, ratings
+    # with a dot, dates pad the month (12.03); "iOS 17.4" or "rated 4.5" are not dates
+    return "." in text[start:end] and len(groups["mnum"]) != 2
 
 
 def mentions(text: str, lang: Lang, data: Data, anchor: date) -> list[Mention]:
@@ -297,7 +301,7 @@ def mentions(text: str, lang: Lang, data: Data, anchor: date) -> list[Mention]:
             re.sub(r"\s+", " ", (groups.get("month") or "").lower()))
         if not month or not groups.get("day"):
             continue
-        if numeric and _not_a_date(text, start, end, data, lang):
+        if numeric and _not_a_date(text, start, end, groups, data, lang):
             continue
         day = _resolve(int(groups["day"]), month, int(groups["year"]) if groups.get("year") else None, anchor)
         if day is None:
