@@ -70,6 +70,9 @@ def test_link_field_is_a_link_without_span():
     ("http://acme.com/", "http"),
     ("https://acme.com/", None),
     ("https://пример.рф/", None),                   # one script: a real IDN, not a look-alike
+    ("https://日本語のサイト.jp/", None),             # Han + Hiragana + Katakana: ordinary Japanese
+    ("https://abcショップ.jp/", None),
+    ("https://pаypаl.com/", "mixed_script"),
 ])
 def test_unsafe_reasons(url: str, reason: str | None):
     assert urls.unsafe_reason(urls.parse(url), True) == reason

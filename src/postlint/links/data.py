@@ -31,6 +31,7 @@ SCHEMA = {
     "leaking_params": y.list_of(y.STR),
     "bare_domain_tlds": y.list_of(y.STR),
     "second_level_suffixes": y.list_of(y.STR),
+    "confusable_scripts": y.list_of(y.STR),
     "network": NETWORK,
 }
 
@@ -58,6 +59,7 @@ class LinkData:
     leaking_params: frozenset[str] = frozenset()
     bare_domain_tlds: tuple[str, ...] = ("com", "org", "net")
     second_level_suffixes: frozenset[str] = frozenset()
+    confusable_scripts: frozenset[str] = frozenset({"CYRILLIC", "GREEK"})
     network: Network = Network()
 
 
@@ -93,6 +95,7 @@ def build(files: list[tuple[Any, Any]]) -> LinkData:
         leaking_params=frozenset(p.lower() for p in merged.get("leaking_params") or ()),
         bare_domain_tlds=tuple(t.lower() for t in merged.get("bare_domain_tlds") or ("com", "org", "net")),
         second_level_suffixes=frozenset(s.lower() for s in merged.get("second_level_suffixes") or ()),
+        confusable_scripts=frozenset(s.upper() for s in merged.get("confusable_scripts") or ("CYRILLIC", "GREEK")),
         network=network,
     )
 

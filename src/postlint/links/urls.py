@@ -85,7 +85,17 @@ def _scripts(label: str) -> set[str]:
     return found
 
 
-def unsafe_reason(parsed: Parsed, explicit_scheme: bool) -> str | None:
+def mixes_scripts(label: str, confusable: frozenset[str]) -> bool:
+    """A label that mixes Latin with a script of look-alike letters (Cyrillic "а" in
+    "аpple"), or two such scripts. Japanese or Korean labels mixing their own scripts, or
+    with Latin, are ordinary and not flagged."""
+    scripts = _scripts(label)
+    lookalikes = scripts & confusable
+    return bool(lookalikes) and (len(lookalikes) > 1 or "LATIN" in scripts)
+
+
+def unsafe_reason(parsed: Parsed, explicit_scheme: bool,
+                  confusable: frozenset[str] = frozenset({"CYRILLIC", "GREEK"})) -> str | None:
     """Why a link as written is unsafe, most serious reason first, or None.
 
     Credentials in a URL are published to everyone; a label mixing scripts (Latin with a
@@ -95,7 +105,7 @@ def unsafe_reason(parsed: Parsed, explicit_scheme: bool) -> str | None:
     if parsed.userinfo:
         return "credentials"
     labels = parsed.host.split(".")
-    if any(len(_scripts(label)) > 1 for label in labels):
+    if any(mixes_scripts(label, confusable) for label in labels):
         return "mixed_script"
     if any(label.startswith("xn--") for label in labels):
         return "punycode"  # browsers show punycode for look-alike hosts; nobody types it

@@ -60,7 +60,7 @@ def check(post: Post, rule: Any, ctx: Any) -> Iterator[Finding]:
         if parsed is None:
             continue  # links.broken reports an address that is not valid
         if kind == "unsafe":
-            reason = urls.unsafe_reason(parsed, link.explicit_scheme)
+            reason = urls.unsafe_reason(parsed, link.explicit_scheme, data.confusable_scripts)
             if reason:
                 yield _emit(rule, post, link, reason, host=parsed.host)
         else:
