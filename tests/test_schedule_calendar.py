@@ -127,3 +127,17 @@ def test_calendar_is_found_relative_to_the_config_not_the_cwd(write, check, tmp_
     draft = post(write, "brand/drafts/p.txt", "2025-03-10T10:00:00Z")
     monkeypatch.chdir(tmp_path / "brand" / "drafts")
     assert blackouts(check(*SELECT, draft))
+
+
+def test_cancelled_events_and_cancelled_occurrences_are_not_blackouts(write, check):
+    write("crisis.ics", ics(
+        "SUMMARY:Vigil\nSTATUS:CANCELLED\nDTSTART;VALUE=DATE:20250310\nDTEND;VALUE=DATE:20250311",
+        "SUMMARY:Daily quiet hour\nDTSTART:20250310T090000Z\nDTEND:20250310T100000Z\nRRULE:FREQ=DAILY;COUNT=5",
+        "SUMMARY:Daily quiet hour\nRECURRENCE-ID:20250311T090000Z\nSTATUS:CANCELLED\n"
+        "DTSTART:20250311T090000Z\nDTEND:20250311T100000Z",
+    ).replace("UID:2@test", "UID:1@test"))
+    write(".postlint.yaml", "blackout_calendar: crisis.ics\n")
+    assert blackouts(check(*SELECT, post(write, "a.txt", "2025-03-10T09:30:00Z"))) != []  # daily hour
+    assert blackouts(check(*SELECT, post(write, "b.txt", "2025-03-10T12:00:00Z"))) == []  # vigil cancelled
+    assert blackouts(check(*SELECT, post(write, "c.txt", "2025-03-11T09:30:00Z"))) == []  # one cancelled
+    assert blackouts(check(*SELECT, post(write, "d.txt", "2025-03-12T09:30:00Z"))) != []

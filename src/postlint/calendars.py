@@ -68,8 +68,8 @@ def _aware(value: date | datetime, tz: tzinfo) -> datetime:
 
 def _window(event: Any, tz: tzinfo, source: str) -> Window | None:
     start_value = event.get("DTSTART")
-    if start_value is None:
-        return None
+    if start_value is None or str(event.get("STATUS", "")).upper() == "CANCELLED":
+        return None  # a cancelled vigil or a moved occurrence's old slot is no blackout
     start_raw = start_value.dt
     start = _aware(start_raw, tz)
     if event.get("DTEND") is not None:
