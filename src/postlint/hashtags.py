@@ -30,7 +30,7 @@ ENTRY = {
     "years": y.one_of(y.STR, y.INT),
 }
 PATTERN = {**{k: v for k, v in ENTRY.items() if k != "tag"}, "pattern": y.STR,
-           "except": y.list_of(y.STR)}
+           "except": y.list_of(y.STR), "wildcard": y.choice("any", "name")}
 SCHEMA = {"kind": y.STR, "entries": y.list_of(ENTRY), "patterns": y.list_of(PATTERN)}
 
 
@@ -47,6 +47,8 @@ class Entry:
     source: str = ""  # "file:line" of the entry, where its source-of-meaning comment is
     excepts: tuple[str, ...] = ()  # normalised globs a pattern does not cover
     is_pattern: bool = False
+    # "name": the `*` part must not be a common word (#BostonStrong, not #RunStrong)
+    wildcard: str = "any"
 
 
 @dataclass(frozen=True)
@@ -54,11 +56,13 @@ class KnowledgeBase:
     entries: dict[str, Entry]  # normalised tag -> entry
     patterns: tuple[Entry, ...]
 
-    def lookup(self, tag: str, is_word: Any = None) -> Entry | None:
+    def lookup(self, tag: str, is_word: Any = None, is_common: Any = None) -> Entry | None:
         """The entry for `tag`, else the first pattern that covers it, else None.
 
         `is_word(body) -> bool`, when given, keeps patterns off ordinary words that merely
         start or end like one (#Ripped is not #RIP*, #Stopwatch is not #Stop*).
+        `is_common(part) -> bool` does the same for the `*` part of `wildcard: name`
+        patterns: #RunStrong and #RipCurl are not about a place or a person.
         """
         key = normalise(tag)
         if key in self.entries:
@@ -68,6 +72,9 @@ class KnowledgeBase:
                 glob_match(x, key, least=0) for x in entry.excepts
             ):
                 if is_word is not None and is_word(key):
+                    continue
+                if entry.wildcard == "name" and is_common is not None and is_common(
+                        _wildcard_part(normalise(entry.tag), key)):
                     continue
                 return entry
         return None
@@ -85,6 +92,11 @@ def normalise(tag: str) -> str:
     """Case, accents, `#` and underscores do not change a hashtag's meaning."""
     text = unicodedata.normalize("NFKD", tag.strip().lstrip("#").casefold())
     return "".join(ch for ch in text if not unicodedata.combining(ch) and ch != "_")
+
+
+def _wildcard_part(glob: str, key: str) -> str:
+    head, _, tail = glob.partition("*")
+    return key[len(head):len(key) - len(tail)]
 
 
 def glob_match(glob: str, key: str, least: int = 1) -> bool:
@@ -138,6 +150,7 @@ def _entry(item: dict, tag: str, source: str, pattern: bool = False) -> Entry:
         source=source,
         excepts=tuple(normalise(x) for x in item.get("except") or ()),
         is_pattern=pattern,
+        wildcard=str(item.get("wildcard", "any")),
     )
 
 
@@ -185,6 +198,27 @@ def zipf_lookups(langs: tuple[str, ...], ctx: Any = None) -> list[Any]:
             lex = lexicon(lang, ctx)
         lookups.append(lex.zipf if lex is not None else
                        (lambda word, lang=lang: _zipf_from_wordfreq(lang, word)))
+    return lookups
+
+
+COMMON_ZIPF = 4.5  # "run", "fit", "curl": too common to be the place or person of #XStrong
+
+
+def common_word_lookups(langs: tuple[str, ...], ctx: Any = None) -> list[Any]:
+    """One `word -> bool` per language: a frequent lower-case word that is not a name.
+    The lexicon knows names apart ("boston" is written Boston); wordfreq does not."""
+    lookups = []
+    for lang in langs:
+        lex = None
+        if ctx is not None:
+            from .language import lexicon
+
+            lex = lexicon(lang, ctx)
+        if lex is not None:
+            lookups.append(lambda w, lex=lex: w in lex.known and w not in lex.names
+                           and lex.zipf(w) >= COMMON_ZIPF)
+        else:
+            lookups.append(lambda w, lang=lang: _zipf_from_wordfreq(lang, w) >= COMMON_ZIPF)
     return lookups
 
 

@@ -19,7 +19,8 @@ from typing import Any, Iterator
 
 from .. import textspans
 from .. import yamlfile as y
-from ..hashtags import is_plain_phrase, is_word, knowledge_base, normalise, zipf_lookups
+from ..hashtags import (common_word_lookups, is_plain_phrase, is_word, knowledge_base, normalise,
+                        zipf_lookups)
 from ..language import resolve
 from ..model import SEVERITY_NAMES, Finding, Post, Severity
 from ..promotion import normalise_lang, promo_cues
@@ -66,16 +67,20 @@ def approved(ctx) -> set[str]:
 def _sensitive(post, rule, ctx, spans, lang, cues) -> Iterator[Finding]:
     kb = knowledge_base(ctx)
     allowed = approved(ctx)
-    lookups: list = []  # word frequencies, loaded only when a pattern needs them
+    lookups: list = []  # word lists, loaded only when a pattern needs them
 
     def ordinary_word(body: str) -> bool:
         if not lookups:
-            lookups.append(zipf_lookups(_langs(lang), ctx))
+            lookups.extend([zipf_lookups(_langs(lang), ctx), common_word_lookups(_langs(lang), ctx)])
         return is_word(body, lookups[0])
+
+    def common_word(part: str) -> bool:
+        ordinary_word("")
+        return any(common(part) for common in lookups[1])
 
     for start, end in spans:
         tag = post.text[start:end]
-        entry = kb.lookup(tag, is_word=ordinary_word)
+        entry = kb.lookup(tag, is_word=ordinary_word, is_common=common_word)
         if entry is None or entry.topic is None:
             continue
         fmt = dict(about=entry.about, meaning=entry.meaning, entry=entry.tag)
