@@ -126,19 +126,28 @@ def _edits1(word: str, alphabet: str) -> set[str]:
 
 
 @lru_cache(maxsize=4096)
-def suggest(lex: Lexicon, word: str, limit: int = 3) -> tuple[str, ...]:
+def suggest(lex: Lexicon, word: str, limit: int = 3, names: bool = False) -> tuple[str, ...]:
     """Up to `limit` known words, ranked: diacritics-only fixes, then one edit, then two,
-    and within each by frequency (a common word is the likelier intended one)."""
+    and within each by frequency (a common word is the likelier intended one). `names`: the
+    word was capitalised, so names (Friday, Oslo) are candidates too."""
+    from .build import strip_accents
+
+    if names:
+        return _suggest(lex, word, limit, lambda w: w in lex.known or w in lex.names)
+    return _suggest(lex, word, limit, lambda w: w in lex.known)
+
+
+def _suggest(lex: Lexicon, word: str, limit: int, ok: Any) -> tuple[str, ...]:
     from .build import strip_accents
 
     scored: dict[str, float] = {}
     plain = strip_accents(word)
     for cand in lex.accent_variants(word):
-        if cand in lex.known:
+        if ok(cand):
             scored[cand] = 20 + lex.zipf(cand)
     first = _edits1(word, lex.alphabet)
     for cand in first:
-        if cand not in scored and cand in lex.known and lex.zipf(cand) > 0:
+        if cand not in scored and ok(cand) and lex.zipf(cand) > 0:
             bonus = 12.0 if strip_accents(cand) == plain else 10.0
             if len(cand) == len(word) + 1 and _doubled(cand, word):
                 bonus += 1.5  # finaly -> finally, tomorow -> tomorrow: a missed double letter
@@ -146,7 +155,7 @@ def suggest(lex: Lexicon, word: str, limit: int = 3) -> tuple[str, ...]:
     if not scored and len(word) <= 12:
         for mid in first:
             for cand in _edits1(mid, lex.alphabet):
-                if cand not in scored and cand in lex.known and lex.zipf(cand) >= 2.0:
+                if cand not in scored and ok(cand) and lex.zipf(cand) >= 2.0:
                     scored[cand] = lex.zipf(cand)
     shortest = min(3, len(word))  # "ap" is no help for "app"
     ranked = sorted((c for c in scored if c != word and len(c) >= shortest),

@@ -153,10 +153,10 @@ class Checker:
         """Known to a lending language at all (hashtags mix languages freely)."""
         return any(lex.knows(word) for lex, _ in self.borrow)
 
-    def suggest(self, word: str, limit: int) -> tuple[str, ...]:
+    def suggest(self, word: str, limit: int, names: bool = False) -> tuple[str, ...]:
         from ..language.lexicons import suggest
 
-        return suggest(self.lex, word, limit)
+        return suggest(self.lex, word, limit, names)
 
 
 def _checker(lang: str, ctx) -> Checker | None:
@@ -276,7 +276,7 @@ def _unknown_words(post: Post, rule, ctx, checker: Checker, limit: int,
                 continue  # Oslo, NATO written Nato: a name the dictionary knows
             if capitalised == "none" or not _sentence_start(text, start):
                 continue  # a name until proven otherwise
-            suggestions = checker.suggest(lower, limit)
+            suggestions = checker.suggest(lower, limit, names=True)
             if suggestions:
                 yield rule.finding(post, (start, end), severity=Severity.INFO,
                                    suggestions=[_same_case(word, s) for s in suggestions],
@@ -341,7 +341,7 @@ def _fix_hashtag(body: str, checker: Checker) -> tuple[str, str, str] | None:
         lower = _norm(part)
         if checker.knows(lower) or checker.borrowed(lower) or checker.lex.zipf(lower) >= 2.0:
             continue  # a word people do write, or one of another language: not a typo
-        suggestions = checker.suggest(lower, 1)
+        suggestions = checker.suggest(lower, 1, names=True)
         if suggestions and _confident(lower, suggestions[0], checker):
             right = _same_case(part, suggestions[0])
             return part, right, body[:m.start()] + right + body[m.end():]

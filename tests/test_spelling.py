@@ -1,0 +1,206 @@
+"""Spelling through the real CLI: clean corpora, typo corpora, benign cases, vocabulary, hashtags."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data" / "spelling"
+LANGS = ("en", "es", "pl", "nb")
+SPELLING = ("--offline", "--select", "spelling", "--fail-on", "info")
+
+
+def clean_posts(lang: str) -> list[str]:
+    lines = (DATA / f"clean-{lang}.txt").read_text("utf-8").splitlines()
+    return [x for x in lines if x.strip() and not x.startswith("#")]
+
+
+def queue(write, name: str, texts: list[str], **fields) -> Path:
+    rows = [json.dumps({"id": f"p{i}", "message": t, **fields}, ensure_ascii=False)
+            for i, t in enumerate(texts)]
+    return write(name, "\n".join(rows) + "\n")
+
+
+def findings(run) -> list[dict]:
+    assert run.exit_code in (0, 1), run.stderr
+    return run.json["findings"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_correct_brand_posts_give_no_spelling_finding(lang, write, check):
+    texts = clean_posts(lang)
+    assert len(texts) >= 30
+    run = check(*SPELLING, str(queue(write, f"clean-{lang}.jsonl", texts)))
+    assert [(f["post"], f["match"]) for f in findings(run)] == []
+    assert run.exit_code == 0
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_typos_are_caught_with_the_right_suggestion(lang, write, check):
+    rows = [r.split("\t") for r in (DATA / f"typos-{lang}.tsv").read_text("utf-8").splitlines()[1:]]
+    run = check(*SPELLING, str(queue(write, f"typos-{lang}.jsonl", [r[0] for r in rows])))
+    by_post: dict[str, list[dict]] = {}
+    for f in findings(run):
+        by_post.setdefault(f["post"], []).append(f)
+    missed, wrong = [], []
+    for i, (_, typo, expected) in enumerate(rows):
+        hit = [f for f in by_post.get(f"p{i}", []) if f["match"] == typo]
+        if not hit:
+            missed.append(typo)
+        elif expected not in hit[0]["suggestions"]:
+            wrong.append((typo, hit[0]["suggestions"]))
+    assert len(missed) <= len(rows) // 10, missed  # at least 90% recall
+    assert len(wrong) <= 1, wrong
+    assert all(f["match"] in {r[1] for r in rows} for f in findings(run))  # nothing else flagged
+
+
+def test_finding_has_exact_line_and_column_in_the_file_with_front_matter(write, check):
+    draft = write("d.md", """\
+        ---
+        platform: instagram
+        ---
+        Fresh beans are here.
+        We will recieve more on Friday.
+        """)
+    [f] = findings(check(*SPELLING, str(draft)))
+    assert f["rule"] == "spelling.unknown-word" and f["severity"] == "error"
+    assert (f["line"], f["column"], f["end_line"], f["end_column"]) == (5, 9, 5, 16)
+    assert f["suggestions"][0] == "receive"
+    assert "English" in f["message"] and "receive" in f["message"]
+
+
+BENIGN = [
+    "Use code SANDYSALE or HOPE20 or BEANS30 at checkout for $4.99 drinks, 20% off, 2x points 🎉",
+    "Tag @mike_rz and @acme_es, email hello@acmecoffe.com or visit https://acme.com/Frapuchno-xq",
+    "Our latte, cold brew and flat white are back for Black Friday and Cyber Monday ☕🔥",
+    "We loved meeting Siobhan and Grzegorz at the Kraków store with our friends from Nespreso.",
+    'Customers call our new drink "Frapuchino" and we kind of love it.',
+    "NYC, LA and SF stores open at 7am; the iPhone app and TikTok shop open at 8.",
+]
+
+
+@pytest.mark.parametrize("text", BENIGN)
+def test_codes_prices_emoji_urls_mentions_names_quotes_and_loanwords_are_fine(text, write, check):
+    run = check(*SPELLING, "--lang", "en", str(write("b.txt", text + "\n")))
+    assert findings(run) == []
+
+
+def test_capitalised_unknown_word_is_info_at_sentence_start_and_silent_mid_sentence(write, check):
+    draft = write("c.txt", "Tommorow we open in Portland. Meet Jaqueline, our new barista.\n")
+    found = findings(check(*SPELLING, "--lang", "en", str(draft)))
+    assert [(f["match"], f["severity"], f["suggestions"][0]) for f in found] == [
+        ("Tommorow", "info", "Tomorrow")]
+
+
+@pytest.mark.parametrize("lang, text, typo, fix", [
+    ("pl", "Nasze nowe latte juz jest w menu.", "juz", "już"),
+    ("es", "Nosotros tambien tenemos leche de avena.", "tambien", "también"),
+    ("nb", "Vi sees i morgen pa kafeen.", "pa", "på"),
+])
+def test_accent_stripped_words_are_typos(lang, text, typo, fix, write, check):
+    found = findings(check(*SPELLING, str(write("a.txt", text + "\n"))))
+    assert [(f["match"], f["suggestions"][0]) for f in found] == [(typo, fix)]
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("pl", "Media donoszą o strzelaninie, a wszyscy mówią o strzelaniny w szkołach."),
+    ("nb", "Skytingen i byen preget nyhetene, og kaffebaren holdt stengt."),
+    ("es", "Abrimos nuestras tiendas y ofrecemos ofertas a todos los clientes."),
+])
+def test_inflected_forms_are_accepted(lang, text, write, check):
+    assert findings(check(*SPELLING, "--lang", lang, str(write("i.txt", text + "\n")))) == []
+
+
+def test_lang_option_and_front_matter_choose_the_dictionary(write, check):
+    spanish = "Gracias por venir a nuestra tienda hoy.\n"
+    assert findings(check(*SPELLING, str(write("s.txt", spanish)))) == []
+    forced = findings(check(*SPELLING, "--lang", "en", str(write("s2.txt", spanish))))
+    assert {f["match"] for f in forced} >= {"venir", "nuestra"}
+    front = write("s3.md", "---\nlanguage: pl\n---\n" + spanish)
+    assert findings(check(*SPELLING, str(front)))
+
+
+def test_unsure_language_is_an_info_finding(write, check):
+    found = findings(check(*SPELLING, str(write("u.txt", "Super! 🎉\n"))))
+    assert [(f["rule"], f["severity"]) for f in found] == [("spelling.language-unsure", "info")]
+
+
+# --- vocabulary ---------------------------------------------------------------------------------
+
+
+def test_accept_is_case_insensitive_for_words_and_reject_reports_replacements(write, check):
+    write(".postlint.yaml", """\
+        brand: {name: Acme Coffee}
+        languages: [en]
+        vocabulary:
+          accept: [Frappuchino, "#AcmeCofee"]
+          reject: {cheap: affordable, "click here": ""}
+        """)
+    draft = write("a.txt", "Our cheap frappuchino is here, click  here for more. #AcmeCofee #CofeeTime\n")
+    found = findings(check(*SPELLING, str(draft)))
+    got = sorted((f["rule"], f["match"], tuple(f["suggestions"])) for f in found)
+    assert got == [
+        ("spelling.hashtag", "#CofeeTime", ("#CoffeeTime",)),
+        ("spelling.rejected-word", "cheap", ("affordable",)),
+        ("spelling.rejected-word", "click  here", ()),
+    ]
+    assert "affordable" in next(f["message"] for f in found if f["match"] == "cheap")
+
+
+def test_reject_as_a_plain_list(write, check):
+    write(".postlint.yaml", "vocabulary:\n  reject: [Cheap]\n")
+    found = findings(check(*SPELLING, str(write("a.txt", "So CHEAP, so good.\n"))))
+    assert [(f["rule"], f["match"], f["severity"]) for f in found] == [
+        ("spelling.rejected-word", "CHEAP", "error")]
+
+
+def test_per_language_word_list_files_relative_to_the_config(write, check):
+    write("brand/words-es.txt", "# palabras de la marca\nfrapuchino\nchocolatísimo\n")
+    write("brand/.postlint.yaml", "languages: [es]\nvocabulary:\n  files: {es: words-es.txt}\n")
+    draft = write("brand/posts/a.txt", "Prueba el frapuchino chocolatísimo de hoy.\n")
+    assert findings(check(*SPELLING, str(draft))) == []
+    english = write("brand/posts/b.txt", "Try the frapuchino today.\n")
+    assert [f["match"] for f in findings(check(*SPELLING, "--lang", "en", str(english)))] == [
+        "frapuchino"]
+
+
+def test_a_missing_word_list_file_fails_the_run_naming_config_and_line(write, check):
+    config = write(".postlint.yaml", "vocabulary:\n  files:\n    es: nope.txt\n")
+    run = check(*SPELLING, str(write("a.txt", "Hola\n")))
+    assert run.exit_code == 2
+    assert f"{config}:3" in run.stderr and "nope.txt" in run.stderr
+
+
+# --- hashtags -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tag, fixed", [
+    ("#gettngslizzerd", "#gettingslizzerd"),
+    ("#CofeeTime", "#CoffeeTime"),
+    ("#BlackFridy", "#BlackFriday"),
+])
+def test_misspelled_hashtags_are_reported_with_the_corrected_tag(tag, fixed, write, check):
+    found = findings(check(*SPELLING, "--lang", "en", str(write("h.txt", f"Fun times {tag}\n"))))
+    assert [(f["rule"], f["match"], f["suggestions"]) for f in found] == [
+        ("spelling.hashtag", tag, [fixed])]
+
+
+@pytest.mark.parametrize("tag", ["#whyistayed", "#CoffeeTime", "#tbt", "#NYC", "#BF2024",
+                                 "#CafeDelDia", "#AcmeMoments", "#nofilter", "#MondayMotivation"])
+def test_correct_slang_and_code_hashtags_are_not_reported(tag, write, check):
+    assert findings(check(*SPELLING, "--lang", "en", str(write("h.txt", f"Hello {tag}\n")))) == []
+
+
+def test_approved_hashtags_are_never_reported(write, check):
+    write(".postlint.yaml", "languages: [en]\nhashtags:\n  approved: ['#CofeeLovers']\n")
+    assert findings(check(*SPELLING, str(write("h.txt", "Hi #CofeeLovers\n")))) == []
+
+
+def test_explain_and_rules_list_the_spelling_rules(cli):
+    listed = cli("rules", "--category", "spelling").stdout
+    for rule in ("spelling.unknown-word", "spelling.hashtag", "spelling.rejected-word",
+                 "spelling.language-unsure"):
+        assert rule in listed
+    assert "vocabulary.accept" in cli("explain", "spelling.unknown-word").stdout
