@@ -216,3 +216,13 @@ def test_user_data_file_adds_words_and_a_broken_one_fails_the_run(write, check, 
     write("extra/dates-en.yaml", "kind: dates\nlanguages:\n  en:\n    formats: ['{day} (']\n")
     run = check(*SELECT, "--rules", str(tmp_path / "extra"), path)
     assert run.exit_code == 2 and "dates-en.yaml" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_worker_processes_give_the_same_findings_and_fail_the_same_way(write, check, tmp_path):
+    rows = [("p%d" % i, "en", f"2025-03-{10 + i % 5}T10:00:00", f"Offer {i} ends 12 March") for i in range(30)]
+    path = queue(write, *rows)
+    one, two = check(*SELECT, "--jobs", "1", path), check(*SELECT, "--jobs", "2", path)
+    assert one.json["findings"] == two.json["findings"] and len(one.json["findings"]) == 12
+    write("extra/bad.yaml", "kind: dates\nthresholds: {past_horizon_days: soon}\n")
+    run = check(*SELECT, "--jobs", "2", "--rules", str(tmp_path / "extra"), path)
+    assert run.exit_code == 2 and "bad.yaml:2" in run.stderr and "Traceback" not in run.stderr
