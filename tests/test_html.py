@@ -109,7 +109,7 @@ def test_posts_are_sorted_worst_first_with_summary_and_filters(cli, write):
     source, code = _report(cli, str(Path(write("brand/.keep", "").parent)))
     assert code == 1
     page = parse(source)
-    sections = [a for t, a in page.tags if t == "section"]
+    sections = [a for t, a in page.tags if t == "section" and a["class"].startswith("post")]
     assert [s["class"].split()[-1] for s in sections] == ["worst-critical", "worst-error", "worst-warning",
                                                           "worst-warning"]
     titles = re.findall(r'<section class="post[^"]*" id="post-\d+"><h2><span[^>]*>\w+</span>([^<]+)', source)
@@ -122,6 +122,12 @@ def test_posts_are_sorted_worst_first_with_summary_and_filters(cli, write):
                        ("category", "schedule"), ("category", "input")]
     notes = [a for t, a in page.tags if t == "li" and "data-severity" in a]
     assert [n["data-severity"] for n in notes] == ["critical", "error", "warning", "warning"]
+    # each rule's help once, at the end, linked from its notes
+    helps = [a["id"] for t, a in page.tags if t == "li" and a.get("id", "").startswith("rule-")]
+    assert helps == ["rule-input.empty", "rule-platform.too-long", "rule-schedule.blackout", "rule-schedule.past"]
+    links = {a["href"] for t, a in page.tags if t == "a" and a.get("class") == "rule"}
+    assert links == {"#" + h for h in helps}
+    assert source.count("How to silence:") == len(helps)
 
 
 def test_spans_are_highlighted_where_the_finding_points_even_in_csv(cli, write):

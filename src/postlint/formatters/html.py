@@ -74,7 +74,9 @@ border-radius:3px;padding:0 5px;margin-right:4px}
 .where,.rule{color:var(--muted);font-size:12px}
 .rule{font-family:ui-monospace,Menlo,Consolas,monospace}
 .suggest{color:#116329}
-details{color:var(--muted);font-size:13px}
+.rules{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:4px 16px;margin:24px 0}
+.rules h2{font-size:16px}.rules ul{padding-left:18px}.rules li{margin:8px 0}.rules p{margin:2px 0;font-size:14px}
+.rules li:target{background:#fff8c5}a.rule{color:var(--muted)}
 [hidden]{display:none!important}
 @media (max-width:760px){.post{grid-template-columns:1fr}}
 """
@@ -208,8 +210,12 @@ def _marked_text(post: Post, spans: list[tuple[tuple[int, int], str, Finding]]) 
     return "".join(parts)
 
 
-def _note(fid: str, finding: Finding, rule, highlighted: bool) -> str:
-    """One side note: severity, position, message, suggestions, and the rule's help."""
+def _note(fid: str, finding: Finding, highlighted: bool) -> str:
+    """One side note: severity, position, message, suggestions, and a link to the rule's help.
+
+    The help itself is written once per rule at the end of the page (a 100k-post queue would
+    otherwise repeat it in every note).
+    """
     where = f"{finding.line}:{finding.column}"
     suggestions = ""
     if finding.suggestions:
@@ -217,18 +223,32 @@ def _note(fid: str, finding: Finding, rule, highlighted: bool) -> str:
     match = ""
     if finding.match and not highlighted:
         match = f' <q>{_e(finding.match[:120])}</q>'
-    help_text = ""
-    if rule is not None and (rule.rationale or rule.fix):
-        body = " ".join(_e(x) for x in (rule.rationale, rule.fix) if x)
-        help_text = f"<details><summary>Why and how to fix</summary>{body}</details>"
     return (f'<li id="{fid}" data-severity="{finding.severity}" data-category="{_e(finding.category)}">'
             f'<span class="badge sev-{finding.severity}">{finding.severity}</span>'
             f'<span class="where">{_e(where)}</span> {_e(finding.message)}{match}{suggestions}'
-            f' <span class="rule">{_e(finding.rule)}</span>{help_text}</li>')
+            f' <a class="rule" href="#rule-{_e(finding.rule)}">{_e(finding.rule)}</a></li>')
 
 
-def _post_section(number: int, key: tuple[str, str, int], items: list[Finding], post: Post | None,
-                  rules: Mapping[str, object]) -> str:
+def _rules_help(findings: list[Finding], rules: Mapping[str, object]) -> str:
+    """What `postlint explain` says about each rule that has findings here, once per rule."""
+    used = sorted({f.rule for f in findings})
+    items = []
+    for rule_id in used:
+        rule = rules.get(rule_id)
+        summary = _e(getattr(rule, "summary", "") or "")
+        parts = [(title, getattr(rule, attr, "") or "") for title, attr in
+                 (("Why it matters", "rationale"), ("How to fix", "fix"))]
+        body = "".join(f"<p><strong>{title}:</strong> {_e(text)}</p>" for title, text in parts if text)
+        silence = (f"<p><strong>How to silence:</strong> front matter <code>ignore: [{_e(rule_id)}]</code>, "
+                   f"or <code>--ignore {_e(rule_id)}</code>.</p>")
+        items.append(f'<li id="rule-{_e(rule_id)}"><span class="rule">{_e(rule_id)}</span> '
+                     f'{summary}{body}{silence}</li>')
+    if not items:
+        return ""
+    return f'<section class="rules"><h2>Rules</h2><ul>{"".join(items)}</ul></section>'
+
+
+def _post_section(number: int, key: tuple[str, str, int], items: list[Finding], post: Post | None) -> str:
     """One post: title, its text with highlights (or a note that the text is not available), notes."""
     path, post_id, _ = key
     worst = max(f.severity for f in items)
@@ -245,7 +265,7 @@ def _post_section(number: int, key: tuple[str, str, int], items: list[Finding], 
         body = f'<pre class="text">{_marked_text(post, spans)}</pre>' if post.text else \
             '<div class="text missing">(empty post)</div>'
     marked = {fid for _, fid, _ in spans}
-    notes = "".join(_note(fid, f, rules.get(f.rule), fid in marked) for fid, f in zip(ids, items))
+    notes = "".join(_note(fid, f, fid in marked) for fid, f in zip(ids, items))
     name = "" if post_id == path else f' <span class="id">{_e(post_id)}</span>'
     return (f'<section class="post worst-{worst}" id="post-{number}">'
             f'<h2><span class="badge sev-{worst}">{worst}</span>{_e(path)}{name}</h2>'
@@ -307,7 +327,8 @@ def render(findings: list[Finding], summary: Summary, rules: list, out: TextIO,
     if not groups:
         out.write('<p class="meta">No findings: every post is ready to publish.</p>')
     for number, (key, items) in enumerate(groups, 1):
-        out.write(_post_section(number, key, items, posts.get((key[0], key[2])), by_id))
+        out.write(_post_section(number, key, items, posts.get((key[0], key[2]))))
         out.write("\n")
+    out.write(_rules_help(findings, by_id))
     out.write(f'</main><footer><p class="meta">postlint {_e(__version__)}</p></footer>'
               f'<script>{JS}</script></body></html>\n')
