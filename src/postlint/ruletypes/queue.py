@@ -11,7 +11,6 @@ Thresholds are the rule's YAML options, and a brand overrides them in its config
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import defaultdict
 from datetime import timedelta
@@ -95,6 +94,8 @@ def _duplicates(group: list[Post], rule) -> Iterator[Finding]:
     similar length (sorted by length, a sliding window) whose word sets overlap enough first,
     so a queue of thousands stays fast.
     """
+    import difflib  # here, not at import: `postlint rules` loads this module too
+
     threshold = float(rule.options.get("similarity", 0.9))
     normal = [(_normalise(p.text), i, p) for i, p in enumerate(group)]
     seen: dict[str, Post] = {}
