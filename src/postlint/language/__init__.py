@@ -42,12 +42,15 @@ def specs(ctx: Any) -> dict[str, dict[str, Any]]:
 
 def lexicon(lang: str, ctx: Any) -> Any:
     """The Lexicon of `lang`, or None for a language postlint has no data for."""
-    spec = specs(ctx).get(lang)
-    if spec is None:
-        return None
-    from . import lexicons as lexicon_module
+    def build() -> Any:
+        spec = specs(ctx).get(lang)
+        if spec is None:
+            return None
+        from . import lexicons as lexicon_module
 
-    return lexicon_module.load(lang, spec)
+        return lexicon_module.load(lang, spec)
+
+    return ctx.resource(f"language:lexicon:{lang}", build)
 
 
 def detection(post: Any, ctx: Any) -> Any:
@@ -58,17 +61,19 @@ def detection(post: Any, ctx: Any) -> Any:
     """
     if post.language or ctx.options.lang:
         return None
-    candidates = [c for c in dict.fromkeys(normalise(x) for x in ctx.config.languages)
-                  if c in specs(ctx) and specs(ctx)[c].get("detect", True)]
+    candidates = ctx.resource("language:candidates", lambda: tuple(
+        c for c in dict.fromkeys(normalise(x) for x in ctx.config.languages)
+        if c in specs(ctx) and specs(ctx)[c].get("detect", True)))
     if len(candidates) < 2:
         return None
     cache = ctx.resource("language:detections", dict)
-    key = (post.text, tuple(candidates))
-    if key not in cache:
+    if post.text not in cache:
         from .detect import detect
 
-        cache[key] = detect(post.text, {c: lexicon(c, ctx) for c in candidates})
-    return cache[key]
+        if len(cache) > 20000:  # a long queue: keep memory flat
+            cache.clear()
+        cache[post.text] = detect(post.text, {c: lexicon(c, ctx) for c in candidates})
+    return cache[post.text]
 
 
 def resolve(post: Any, ctx: Any) -> str:
