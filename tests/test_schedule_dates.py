@@ -226,3 +226,19 @@ def test_worker_processes_give_the_same_findings_and_fail_the_same_way(write, ch
     write("extra/bad.yaml", "kind: dates\nthresholds: {past_horizon_days: soon}\n")
     run = check(*SELECT, "--jobs", "2", "--rules", str(tmp_path / "extra"), path)
     assert run.exit_code == 2 and "bad.yaml:2" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_catastrophic_user_format_cannot_hang_the_run(write, check, tmp_path):
+    write("extra/slow.yaml", """\
+        kind: dates
+        languages:
+          en:
+            formats: ['(a+)+b{day}', '{day} {month}']
+        """)
+    path = queue(write, ("p", "en", THU, "a" * 40 + " sale until 12 March"))
+    import time
+
+    started = time.perf_counter()
+    run = check(*SELECT, "--rules", str(tmp_path / "extra"), path)
+    assert time.perf_counter() - started < 5
+    assert found(run) == {"p": ["12 March"]}  # the other format still works

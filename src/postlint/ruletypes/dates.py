@@ -18,6 +18,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Iterator
 
+import regex
+
 from .. import textspans
 from .. import yamlfile as y
 from ..errors import UsageError
@@ -58,13 +60,16 @@ PLACEHOLDERS = {
 }
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 GAP = r"[\s,:;(\u2013\u2014-]*"  # punctuation allowed between "today"/"Friday" and a date
+# Formats and weekday phrases are regular expressions from data files, possibly a user's:
+# they run on the `regex` engine with a time limit, so a catastrophic pattern cannot hang a run.
+TIMEOUT = 0.25
 
 
 @dataclass(frozen=True)
 class Lang:
     """One language's date data, compiled once per process."""
 
-    formats: tuple[tuple[re.Pattern, bool], ...]  # (pattern, numeric)
+    formats: tuple[tuple[Any, bool], ...]  # (regex pattern, numeric)
     months: dict[str, int]
     weekdays: dict[str, int]
     weekday_before: re.Pattern
@@ -72,7 +77,7 @@ class Lang:
     history_before: re.Pattern | None
     time_before: re.Pattern | None
     relative: tuple[tuple[re.Pattern, int], ...]
-    weekday_phrases: tuple[tuple[re.Pattern, int, int], ...]
+    weekday_phrases: tuple[tuple[Any, int, int], ...]  # (regex pattern, min, max days ahead)
     periods: tuple[tuple[re.Pattern, frozenset[int]], ...]
     seasonal: tuple[tuple[re.Pattern, str], ...]
 
@@ -143,10 +148,10 @@ def _check_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def _try_compile(pattern: str, path: Path, line: int | None) -> re.Pattern:
+def _try_compile(pattern: str, path: Path, line: int | None) -> Any:
     try:
-        return re.compile(pattern, re.IGNORECASE)
-    except re.error as exc:
+        return regex.compile(pattern, regex.IGNORECASE)
+    except regex.error as exc:
         raise _fail(f"bad pattern {pattern!r}: {exc}", path, line) from None
 
 
@@ -183,7 +188,7 @@ def _compile(code: str, lang: dict[str, Any]) -> Lang:
         numeric = "{month}" not in pattern
         left, right = (r"(?<![\w.,/:])", r"(?![\w]|[.,/:]\d)") if numeric else (r"(?<!\w)", r"(?!\w)")
         body = _fill(pattern, month_alt, weekday_alt)
-        formats.append((re.compile(f"{left}(?:{body}){right}", re.IGNORECASE), numeric))
+        formats.append((regex.compile(f"{left}(?:{body}){right}", regex.IGNORECASE), numeric))
     joiners = _alternation(lang.get("joiners") or []) or "(?!)"
     join = rf"{GAP}(?:(?:{joiners}){GAP})*"
     relative = tuple(
@@ -191,7 +196,7 @@ def _compile(code: str, lang: dict[str, Any]) -> Lang:
         for r in lang.get("relative") or [] if r.get("terms")
     )
     phrases = tuple(
-        (re.compile(rf"(?<!\w)(?:{_fill(p['pattern'], month_alt, weekday_alt)})(?!\w)", re.IGNORECASE),
+        (regex.compile(rf"(?<!\w)(?:{_fill(p['pattern'], month_alt, weekday_alt)})(?!\w)", regex.IGNORECASE),
          p["ahead"][0], p["ahead"][1])
         for p in lang.get("weekday_phrases") or []
     )
@@ -289,8 +294,7 @@ def mentions(text: str, lang: Lang, data: Data, anchor: date) -> list[Mention]:
     taken: list[tuple[int, int]] = []
     candidates = []
     for pattern, numeric in lang.formats:
-        for m in pattern.finditer(text):
-            candidates.append((m, numeric))
+        candidates.extend((m, numeric) for m in _scan(pattern, text))
     candidates.sort(key=lambda c: (c[0].start(), -(c[0].end() - c[0].start())))
     for m, numeric in candidates:
         start, end = m.span()
@@ -309,6 +313,14 @@ def mentions(text: str, lang: Lang, data: Data, anchor: date) -> list[Mention]:
         taken.append((start, end))
         found.append(Mention(start, end, day, numeric))
     return sorted(found, key=lambda x: x.start)
+
+
+def _scan(pattern: Any, text: str) -> list[Any]:
+    """Matches of a data-file pattern, or none if it runs past the time limit."""
+    try:
+        return list(pattern.finditer(text, timeout=TIMEOUT))
+    except TimeoutError:
+        return []
 
 
 def _show(day: date) -> str:
@@ -384,7 +396,7 @@ def check(post: Post, rule, ctx) -> Iterator[Finding]:
                       days=(sched - mention.day).days)
 
     for pattern, low, high in lang.weekday_phrases:
-        for m in pattern.finditer(text):
+        for m in _scan(pattern, text):
             named = lang.weekdays.get(re.sub(r"\s+", " ", m.group("weekday").lower()))
             if named is None:
                 continue
