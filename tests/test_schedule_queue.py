@@ -124,3 +124,19 @@ def test_translations_without_an_account_are_separate_channels(write, check):
     ])
     run = check(*SELECT, path)
     assert [(f["rule"], f["post"]) for f in run.json["findings"]] == [("schedule.burst", "en2")]
+
+
+def test_bad_thresholds_in_a_user_rule_fail_the_run(write, check, tmp_path):
+    write("extra/q.yaml", """\
+        rules:
+          - id: schedule.duplicate
+            type: queue
+            category: schedule
+            severity: error
+            check: duplicate
+            similarity: 1.5
+            summary: s
+            message: m
+        """)
+    run = check(*SELECT, "--rules", str(tmp_path / "extra"), str(write("a.txt", "hi")))
+    assert run.exit_code == 2 and "q.yaml:2" in run.stderr and "similarity" in run.stderr

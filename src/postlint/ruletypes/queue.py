@@ -34,6 +34,15 @@ OPTIONS = {
 WORDS = re.compile(r"\w+")
 
 
+def prepare(options: dict) -> dict:
+    """Catch impossible thresholds when the rule file loads, not halfway through a queue."""
+    if options.get("check") not in ("duplicate", "burst"):
+        raise ValueError("a queue rule needs `check: duplicate` or `check: burst`")
+    if not 0 < float(options.get("similarity", 0.9)) <= 1:
+        raise ValueError("similarity must be above 0 and at most 1")
+    return options
+
+
 def check(post: Post, rule, ctx) -> Iterable[Finding]:
     """Nothing per post: see `check_queue`."""
     return ()
@@ -141,7 +150,7 @@ def _limits(rule, ctx) -> tuple[int, int]:
     own = ctx.config.data.get("schedule") or {}
     per_hour = int(own.get("max_per_hour", rule.options.get("max_per_hour", 0)) or 0)
     gap = int(own.get("min_gap_minutes", rule.options.get("min_gap_minutes", 0)) or 0)
-    return per_hour, gap
+    return max(per_hour, 0), max(gap, 0)  # 0 or less turns a check off
 
 
 def _bursts(group: list[Post], rule, ctx) -> Iterator[Finding]:
