@@ -303,3 +303,31 @@ def test_markdown_link_target_is_checked_at_its_position(lint, server: LinkServe
     [finding] = by_rule(r, "links.broken")
     assert finding["match"] == f"{server.base}/docs"
     assert (finding["line"], finding["column"]) == (3, len("Read [the docs](") + 1)
+
+
+def test_untrusted_certificate_is_broken_with_its_own_message(lint, tmp_path):
+    """A self-signed certificate: browsers warn, so the link is reported as such."""
+    import shutil
+    import ssl
+    import subprocess
+    import threading
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True, timeout=30)
+    srv = LinkServer()
+    srv.routes["/secure"] = status(200)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    srv.socket = context.wrap_socket(srv.socket, server_side=True)
+    threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        r = lint(f"https://127.0.0.1:{srv.port}/secure\n")
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    [finding] = by_rule(r, "links.broken")
+    assert "broken HTTPS certificate" in finding["message"]
