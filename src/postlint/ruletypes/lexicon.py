@@ -48,6 +48,7 @@ OPTIONS = {
     "requires": y.choice("promotion"),
 }
 
+MEMO_LIMIT = 200_000  # distinct tokens remembered per index (bounded memory on huge queues)
 MIN_STEM = 3  # a shorter `stem*` would match half the dictionary
 LEET = {"a": "4@", "e": "3", "i": "1!", "o": "0", "s": "5$", "t": "7", "l": "1", "g": "9", "u": "v"}
 MASKS = "*#%?"
@@ -88,6 +89,7 @@ class Index:
     by_stem: dict[str, list[Pattern]] = field(default_factory=dict)
     stem_lengths: tuple[int, ...] = ()
     hashtags: dict[str, str] = field(default_factory=dict)  # folded entry -> entry
+    memo: dict[tuple[str, str], tuple[Pattern, ...]] = field(default_factory=dict)
 
     def add(self, pattern: Pattern) -> None:
         first = pattern.words[0]
@@ -114,7 +116,18 @@ class Index:
                     return pattern.entry
         return None
 
-    def candidates(self, text: str, lower: str, lemma: str) -> Iterator[Pattern]:
+    def candidates(self, text: str, lower: str, lemma: str) -> tuple[Pattern, ...]:
+        """Patterns that may start at this token, memoised: words repeat across posts, so
+        most tokens cost one dictionary lookup per rule."""
+        key = (text, lemma)
+        found = self.memo.get(key)
+        if found is None:
+            found = tuple(self._candidates(text, lower, lemma))
+            if len(self.memo) < MEMO_LIMIT:
+                self.memo[key] = found
+        return found
+
+    def _candidates(self, text: str, lower: str, lemma: str) -> Iterator[Pattern]:
         yield from self.by_word.get(lower, ())
         if lemma != lower:
             yield from self.by_word.get(lemma, ())
@@ -205,13 +218,24 @@ def _tokens(text: str, lang: str) -> tuple[tuple[str, str, str, int, int], ...]:
     return tuple((t.text, t.lower, t.lemma, t.start, t.end) for t in tokenize(text, lang))
 
 
+@lru_cache(maxsize=512)
+def _hashtags(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(textspans.hashtags(text))
+
+
 def find(index: Index, text: str, lang: str) -> list[tuple[int, int, str]]:
     """(start, end, entry) of every match, longest first where several start at one token."""
     tokens = _tokens(text, lang)
     found: list[tuple[int, int, str]] = []
+    memo = index.memo
     for i, (tok_text, lower, lemma, start, _) in enumerate(tokens):
+        candidates = memo.get((tok_text, lemma))  # inlined: this loop is the hot path
+        if candidates is None:
+            candidates = index.candidates(tok_text, lower, lemma)
+        if not candidates:
+            continue
         best: tuple[int, int, str] | None = None
-        for pattern in index.candidates(tok_text, lower, lemma):
+        for pattern in candidates:
             n = len(pattern.words)
             if i + n > len(tokens):
                 continue
@@ -221,8 +245,8 @@ def find(index: Index, text: str, lang: str) -> list[tuple[int, int, str]]:
                     best = (start, end, pattern.entry)
         if best is not None:
             found.append(best)
-    if "#" in text:
-        for start, end in textspans.hashtags(text):
+    if "#" in text and (index.hashtags or index.by_stem):
+        for start, end in _hashtags(text):
             entry = index.hashtag(text[start + 1:end])
             if entry is not None:
                 found.append((start, end, entry))
@@ -271,16 +295,78 @@ def find_masked(compiled: Any, text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+def _screen(entries: list[str]) -> Any:
+    """A regex that finds every text where an entry *could* match, built without spaCy.
+
+    Most posts mention no sensitive word at all; for them the screen (one C-speed regex
+    search) answers "nothing here" before anything is tokenised, so a clean draft never loads
+    spaCy and a queue only tokenises the posts that need it. It must never miss a match, so
+    each entry contributes the beginning of its most selective word, loose enough for lemma
+    matches (killed/kill, votó/votar): a stem as written; a long word minus two letters; a
+    short word with up to three more letters. Hashtags get the entry written together.
+    Built from escaped literals as a trie, so the standard `re` (faster here) cannot backtrack.
+    """
+    import re
+
+    prefixes, short, folded = set(), set(), set()
+    for entry in entries:
+        pieces = [p for p in entry.lower().split() if p != "*"]
+        stems = [p.rstrip("*") for p in pieces if p.endswith("*")]
+        words = [p.lstrip("#") for p in pieces if not p.endswith("*")]
+        best = max([*stems, *words], key=len)
+        if best in stems:
+            prefixes.add(best)
+        elif len(best) >= 5:
+            prefixes.add(best[:-2])
+        elif best:
+            short.add(best[:-1] if len(best) == 4 and best.endswith("e") else best)
+        together = "".join(ch for ch in entry.lower().rstrip("*") if ch.isalnum())
+        if len(together) >= 4:
+            folded.add(together)
+    parts = []
+    if prefixes:
+        parts.append(r"(?<!\w)" + _trie_regex(prefixes))
+    if short:
+        parts.append(r"(?<!\w)" + _trie_regex(short) + r"\w{0,3}(?!\w)")
+    if folded:
+        parts.append(r"(?<=#)" + _trie_regex(folded))
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+def _trie_regex(keys: set[str]) -> str:
+    """An alternation of literal keys as a trie (`ab(?:c|d)`): linear in the text, not in
+    the number of keys."""
+    import re
+
+    trie: dict[str, Any] = {}
+    for key in keys:
+        node = trie
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        if "" in node and len(node) == 1:
+            return ""
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+
+    return emit(trie)
+
+
 def _build(rule: Any, kind: str, term_lang: str) -> Any:
-    """The index (or masked regex) of one rule for the entries of one language, or None."""
-    source = "terms" if kind == "masked" else kind
+    """The index, screen or masked regex of one rule for the entries of one language, or None."""
+    source = "unless" if kind == "unless" else "terms"
     entries = rule.options[source].get(term_lang, [])
     if not entries:
         return None
-    # English entries are split with the English tokenizer; matching runs on the post's
-    # tokens, and the tokenizers agree on words and punctuation.
     if kind == "masked":
         return _masked_regex(entries)
+    if kind == "screen":
+        return _screen(entries)
+    # English entries are split with the English tokenizer; matching runs on the post's
+    # tokens, and the tokenizers agree on words and punctuation.
     return build_index(entries, term_lang, lemmas=kind == "terms")
 
 
@@ -289,13 +375,18 @@ def _compiled(rule: Any, ctx: Any, kind: str, term_lang: str) -> Any:
                         lambda: _build(rule, kind, term_lang))
 
 
-def _matchers(rule: Any, ctx: Any, lang: str) -> tuple[list[Any], list[Index]]:
-    """(term matchers, unless indexes) for a post in `lang`: its language, then `also`."""
-    langs = list(dict.fromkeys([lang, *rule.options["also"]]))
-    kind = "masked" if rule.options.get("match") == "masked" else "terms"
-    terms = [m for m in (_compiled(rule, ctx, kind, t) for t in langs) if m is not None]
-    unless = [i for i in (_compiled(rule, ctx, "unless", t) for t in langs) if i is not None]
-    return terms, unless
+def _term_matches(rule: Any, ctx: Any, text: str, lang: str, langs: list[str]) -> list[tuple[int, int, str]]:
+    """Raw matches of the rule's terms (post language and `also` languages), no vetoes."""
+    if rule.options.get("match") == "masked":
+        return [m for t in langs if (rx := _compiled(rule, ctx, "masked", t)) is not None
+                for m in find_masked(rx, text)]
+    found = []
+    for t in langs:
+        screen = _compiled(rule, ctx, "screen", t)
+        if screen is None or screen.search(text) is None:
+            continue  # no entry can start anywhere in the text: skip the tokenizer
+        found += find(_compiled(rule, ctx, "terms", t), text, lang)
+    return found
 
 
 def _overlaps(span: tuple[int, int, str], others: list[tuple[int, int, str]]) -> bool:
@@ -308,11 +399,11 @@ def matches(post: Post, rule: Any, ctx: Any) -> list[tuple[int, int, str]]:
 
     text = post.text
     lang = resolve(post, ctx)
-    terms, unless = _matchers(rule, ctx, lang)
-    masked = rule.options.get("match") == "masked"
-    found = [m for t in terms for m in (find_masked(t, text) if masked else find(t, text, lang))]
+    langs = list(dict.fromkeys([lang, *rule.options["also"]]))
+    found = _term_matches(rule, ctx, text, lang, langs)
     if not found:
         return []
+    unless = [i for i in (_compiled(rule, ctx, "unless", t) for t in langs) if i is not None]
     vetoes = [m for index in unless for m in find(index, text, lang)]
     kept: list[tuple[int, int, str]] = []
     for m in sorted(found, key=lambda m: (m[0], -m[1])):
