@@ -173,3 +173,9 @@ def test_explain_user_entry(cli, write, tmp_path):
         """)
     result = cli("explain", "#blrgfest", "--rules", str(tmp_path / "kb"))
     assert "a drinking game" in result.stdout and "Topic:    none" in result.stdout
+
+
+def test_explain_with_broken_user_file_is_a_clear_error(cli, write, tmp_path):
+    write("kb/bad.yaml", "kind: hashtags\nentries:\n  - {tag: '#X', about: x, meaning: y, colour: red}\n")
+    result = cli("explain", "#X", "--rules", str(tmp_path / "kb"))
+    assert result.exit_code == 2 and "bad.yaml:3" in result.stderr and "colour" in result.stderr
