@@ -331,3 +331,19 @@ def test_untrusted_certificate_is_broken_with_its_own_message(lint, tmp_path):
         srv.server_close()
     [finding] = by_rule(r, "links.broken")
     assert "broken HTTPS certificate" in finding["message"]
+
+
+def test_unreachable_host_is_tried_once_for_all_its_urls():
+    import socket
+
+    from postlint.links.checker import Checker, Policy
+    from postlint.links.data import Network
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    checker = Checker(Policy(0.5, True, Network(workers=1, per_host=1)))
+    results = checker.check_many(f"http://127.0.0.1:{port}/p{i}" for i in range(5))
+    assert {r.cause for r in results.values()} == {"refused"}
+    assert [r.url for r in results.values()] == [f"http://127.0.0.1:{port}/p{i}" for i in range(5)]
+    assert checker.requests_sent == 1

@@ -20,7 +20,7 @@ import ipaddress
 import threading
 import time
 from collections import defaultdict, deque
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any, Iterable
 from urllib.parse import urljoin, urlsplit
 
@@ -200,6 +200,9 @@ class Checker:
         self._hosts: dict[str, threading.BoundedSemaphore] = {}
         self._lock = threading.Lock()
         self.requests_sent = 0  # for tests and the benchmark
+        # (scheme, host, port) that cannot be reached at all (no DNS, refused, no connection
+        # in time): every other URL on it fails the same way, without waiting again.
+        self._dead: dict[tuple[str, str, int | None], Result] = {}
 
     def _host_slot(self, url: str) -> threading.BoundedSemaphore:
         host = (urlsplit(url).hostname or "").lower()
@@ -252,13 +255,22 @@ class Checker:
         seen = {urls.normalise(url)}
         current, hops = url, 0
         while True:
+            origin = _origin(current)
+            dead = self._dead.get(origin)
+            if dead is not None:
+                return replace(dead, url=url, final_url=current, redirects=hops)
             try:
                 response = self._ask(current)
             except RefusedAddress as exc:
-                return Result(url, "broken", "private", final_url=current, redirects=hops,
-                              address=exc.address)
+                result = Result(url, "broken", "private", final_url=current, redirects=hops,
+                                address=exc.address)
+                self._dead[origin] = result
+                return result
             except Exception as exc:  # noqa: BLE001 - mapped to a cause below
-                return _failure(url, current, hops, exc)
+                result = _failure(url, current, hops, exc)
+                if result.cause in ("dns", "refused") or _is_connect_timeout(exc):
+                    self._dead[origin] = result
+                return result
             if 300 <= response.code < 400 and response.location:
                 target = urljoin(current, response.location.strip())
                 if urls.parse(target) is None:
@@ -279,11 +291,23 @@ class Checker:
         from concurrent.futures import ThreadPoolExecutor
 
         ordered = _interleave_by_host(list(dict.fromkeys(targets)))
+        self._dead = {}  # a host down in an earlier run of this process may be back
         if not ordered:
             return {}
         workers = min(self.policy.network.workers, len(ordered))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="postlint-link") as pool:
             return dict(zip(ordered, pool.map(self.check, ordered)))
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+
+
+def _is_connect_timeout(exc: Exception) -> bool:
+    import requests
+
+    return isinstance(exc, requests.exceptions.ConnectTimeout)
 
 
 def _interleave_by_host(targets: list[str]) -> list[str]:
