@@ -204,3 +204,10 @@ def test_explain_and_rules_list_the_spelling_rules(cli):
                  "spelling.language-unsure"):
         assert rule in listed
     assert "vocabulary.accept" in cli("explain", "spelling.unknown-word").stdout
+
+
+def test_a_post_in_none_of_the_brand_languages_is_unsure_not_a_flood_of_typos(write, check):
+    write(".postlint.yaml", "languages: [en, es]\n")
+    polish = "Dziękujemy wszystkim, którzy przyszli wczoraj na warsztaty w Krakowie.\n"
+    found = findings(check(*SPELLING, str(write("p.txt", polish))))
+    assert [(f["rule"], f["severity"]) for f in found] == [("spelling.language-unsure", "info")]

@@ -21,6 +21,7 @@ from .. import textspans
 WORDS = regex.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 EMAIL = regex.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 TRIGRAM_FLOOR = -5.5
+MIN_COVERAGE = 0.5
 UNSEEN_WORD = 1.0  # a word the language's list never saw counts as this Zipf value...
 TRIGRAM_WEIGHT = 0.8  # ...plus this much per unit of its letters' average log-probability
 
@@ -32,6 +33,7 @@ class Detection:
     runner_up: str | None = None
     margin: float = 0.0  # best minus second score, per word
     words: int = 0
+    coverage: float = 1.0  # share of the words the chosen language's frequency list has seen
 
 
 def language_words(text: str) -> list[str]:
@@ -76,4 +78,7 @@ def detect(text: str, lexicons: dict[str, Any], min_margin: float = 0.35) -> Det
     margin = (best - second) / len(words)
     # one or two words ("OK", "Menu") are shared by every language: sure only when striking
     sure = (margin >= min_margin and len(words) >= 3) or margin >= 1.0 or (best - second) >= 4.0
-    return Detection(lang, sure, runner_up, round(margin, 3), len(words))
+    # a post in none of the candidate languages (Polish for an en/es brand) wins by default
+    coverage = sum(1 for w in words if lexicons[lang].zipf(w) > 0) / len(words)
+    sure = sure and coverage >= MIN_COVERAGE
+    return Detection(lang, sure, runner_up, round(margin, 3), len(words), round(coverage, 2))

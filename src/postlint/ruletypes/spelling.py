@@ -20,6 +20,7 @@ from typing import Any, Iterator
 import regex
 
 from .. import language, textspans
+from ..language.detect import MIN_COVERAGE
 from .. import yamlfile as y
 from ..errors import UsageError
 from ..model import Finding, Post, Severity
@@ -32,7 +33,7 @@ OPTIONS = {
 
 CHUNK = regex.compile(r"[\w'’\-]+")  # a word with anything glued to it (digits: a code)
 EMAIL = regex.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-QUOTED = regex.compile(r'"[^"\n]{1,80}"|“[^”\n]{1,80}”|«[^»\n]{1,80}»|„[^”“\n]{1,80}[”“]')
+QUOTED = regex.compile(r'"[^"\n]{1,80}"|“[^”\n]{1,80}”|«[^»\n]{1,80}»|„[^”“\n]{1,80}[”“]|‘[^’\n]{1,80}’')
 PART = regex.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 CAMEL = regex.compile(r"\p{Lu}+(?=\p{Lu}\p{Ll})|\p{Lu}?\p{Ll}+|\p{Lu}+|\d+")
 SENTENCE_END = set(".!?¡¿:;…\n•|") | {"–", "—"}
@@ -64,6 +65,8 @@ def check(post: Post, rule, ctx) -> Iterator[Finding]:
     limit = int(rule.options.get("suggestions", 3))
     if kind == "unknown-word":
         found = language.detection(post, ctx)
+        if found is not None and found.coverage < MIN_COVERAGE:
+            return  # in none of the brand's languages: spelling-unsure says so, no word noise
         other = _checker(found.runner_up, ctx) if found and not found.sure else None
         yield from _unknown_words(post, rule, ctx, checker, limit, other)
     else:
