@@ -114,7 +114,22 @@ def test_redirect_loop(lint, server: LinkServer):
     r = lint(f"{server.base}/ping\n")
     [finding] = by_rule(r, "links.broken")
     assert "loop" in finding["message"]
-    assert server.total() == 2
+    assert server.total() == 4  # ping pong ping pong, then ping a third time: stop
+
+
+def test_revisit_after_cookie_redirect_is_not_a_loop(lint, server: LinkServer):
+    def article(h, method):
+        if "seen=1" in (h.headers.get("Cookie") or ""):
+            h.answer(200)
+        else:
+            h.answer(302, {"Location": "/cookie-check"})
+
+    server.routes["/article"] = article
+    server.routes["/cookie-check"] = lambda h, method: h.answer(
+        302, {"Location": "/article", "Set-Cookie": "seen=1; Path=/"})
+    r = lint(f"{server.base}/article\n")
+    assert r.json["findings"] == []
+    assert server.count == {"/article": 2, "/cookie-check": 1}
 
 
 def test_too_many_redirects(lint, server: LinkServer):

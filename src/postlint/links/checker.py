@@ -252,7 +252,8 @@ class Checker:
     def _follow(self, url: str) -> Result:
         if urls.parse(url) is None:
             return Result(url, "broken", "invalid")
-        seen = {urls.normalise(url)}
+        # A page may be visited twice (A -> B sets a cookie -> A answers): a third visit is a loop.
+        visits = {urls.normalise(url): 1}
         current, hops = url, 0
         while True:
             origin = _origin(current)
@@ -275,12 +276,13 @@ class Checker:
                 target = urljoin(current, response.location.strip())
                 if urls.parse(target) is None:
                     return Result(url, "broken", "bad_redirect", response.code, target, hops)
-                if urls.normalise(target) in seen:
+                key = urls.normalise(target)
+                visits[key] = visits.get(key, 0) + 1
+                if visits[key] > 2:
                     return Result(url, "broken", "loop", response.code, target, hops + 1)
                 hops += 1
                 if hops > self.policy.network.max_redirects:
                     return Result(url, "broken", "too_many_redirects", response.code, target, hops)
-                seen.add(urls.normalise(target))
                 current = target
                 continue
             return _classify(url, current, hops, response, self.policy.network)
