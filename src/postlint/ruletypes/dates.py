@@ -13,7 +13,7 @@ Everything language-specific (month and weekday names, date formats, "today"/"ho
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Iterator
@@ -84,12 +84,19 @@ class Lang:
 
 @dataclass(frozen=True)
 class Data:
-    languages: dict[str, Lang]
+    raw_languages: dict[str, dict[str, Any]]  # merged data, compiled on first use per language
     horizon: int
     margin: int
     not_dates: frozenset[str]
     currency: tuple[str, ...]
     seasons: dict[str, tuple[tuple[int, int], tuple[int, int]]]
+    compiled: dict[str, Lang] = field(default_factory=dict)
+
+    def language(self, code: str) -> Lang | None:
+        """A brand writing only English never pays for compiling Polish."""
+        if code not in self.compiled and code in self.raw_languages:
+            self.compiled[code] = _compile(code, self.raw_languages[code])
+        return self.compiled.get(code)
 
 
 @dataclass(frozen=True)
@@ -148,9 +155,16 @@ def _check_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def _try_compile(pattern: str, path: Path, line: int | None) -> Any:
+def _try_compile(pattern: str, path: Path, line: int | None) -> None:
+    """Fail on a pattern the `regex` engine refuses (stdlib `re` first: it is much faster to
+    compile, and what it accepts `regex` accepts too)."""
     try:
-        return regex.compile(pattern, regex.IGNORECASE)
+        re.compile(pattern)
+        return
+    except re.error:
+        pass
+    try:
+        regex.compile(pattern, regex.IGNORECASE)
     except regex.error as exc:
         raise _fail(f"bad pattern {pattern!r}: {exc}", path, line) from None
 
@@ -230,7 +244,7 @@ def load(ctx) -> Data:
         return int(month), int(day)
 
     return Data(
-        languages={code: _compile(code, lang) for code, lang in (merged.get("languages") or {}).items()},
+        raw_languages=dict(merged.get("languages") or {}),
         horizon=int(thresholds.get("past_horizon_days", 120)),
         margin=int(thresholds.get("season_margin_days", 30)),
         not_dates=frozenset(s.lower() for s in merged.get("not_dates") or []),
@@ -353,7 +367,7 @@ def check(post: Post, rule, ctx) -> Iterator[Finding]:
     data: Data = ctx.resource("dates:data", lambda: load(ctx))
     from ..language import resolve
 
-    lang = data.languages.get(resolve(post, ctx))
+    lang = data.language(resolve(post, ctx))
     if lang is None:
         return
     sched = moment.astimezone(ctx.config.tz).date()
