@@ -82,6 +82,8 @@ def test_time_zone_decides_the_publication_day(write, check):
     ("es", "Te esperamos el viernes 14 de marzo", "viernes 14 de marzo"),
     ("pl", "Zapraszamy w piątek 14 marca", "piątek 14 marca"),
     ("nb", "Velkommen fredag 14. mars", "fredag 14. mars"),
+    ("en", "Launch party on 14 March (Friday)!", "14 March (Friday)"),
+    ("es", "Fiesta el 14 de marzo, viernes", "14 de marzo, viernes"),
 ])
 def test_weekday_that_does_not_match_the_date(write, check, lang, text, match):
     # 14 March 2026 is a Saturday
@@ -242,3 +244,15 @@ def test_a_catastrophic_user_format_cannot_hang_the_run(write, check, tmp_path):
     run = check(*SELECT, "--rules", str(tmp_path / "extra"), path)
     assert time.perf_counter() - started < 5
     assert found(run) == {"p": ["12 March"]}  # the other format still works
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "Yesterday, 12 March, we planted 500 trees"),
+    ("es", "Ayer, 12 de marzo, plantamos 500 árboles"),
+    ("pl", "Wczoraj, 12 marca, posadziliśmy 500 drzew"),
+    ("nb", "I går, 12. mars, plantet vi 500 trær"),
+])
+def test_yesterday_with_a_date_is_checked_and_not_reported_as_past(write, check, lang, text):
+    assert found(check(*SELECT, queue(write, ("p", lang, THU, text)))) == {}
+    late = found(check(*SELECT, queue(write, ("p", lang, "2025-03-14T10:00:00", text))))
+    assert len(late["p"]) == 1

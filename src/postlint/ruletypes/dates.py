@@ -73,6 +73,7 @@ class Lang:
     months: dict[str, int]
     weekdays: dict[str, int]
     weekday_before: re.Pattern
+    weekday_after: re.Pattern  # "14 March (Friday)"
     range_gap: re.Pattern
     history_before: re.Pattern | None
     time_before: re.Pattern | None
@@ -220,6 +221,7 @@ def _compile(code: str, lang: dict[str, Any]) -> Lang:
         months=months,
         weekdays=weekdays,
         weekday_before=re.compile(rf"(?<!\w){weekday_alt}{join}$", re.IGNORECASE),
+        weekday_after=re.compile(rf"[\s,(\u2013\u2014-]*{weekday_alt}\)?(?!\w)", re.IGNORECASE),
         range_gap=re.compile(rf"^\s*(?:{ranges})\s*$", re.IGNORECASE),
         history_before=_before(lang.get("history_words") or []),
         time_before=_before(lang.get("time_words") or []),
@@ -383,12 +385,15 @@ def check(post: Post, rule, ctx) -> Iterator[Finding]:
         head = text[max(0, mention.start - 60):mention.start]
         start = mention.start
         weekday = lang.weekday_before.search(head)
+        after = None if weekday else lang.weekday_after.match(text, mention.end, mention.end + 30)
         if weekday:
             start = mention.start - len(head) + weekday.start()
-            named = lang.weekdays.get(re.sub(r"\s+", " ", weekday.group("weekday").lower()))
+        if weekday or after:
+            found = weekday or after
+            named = lang.weekdays.get(re.sub(r"\s+", " ", found.group("weekday").lower()))
             if named and named != mention.day.isoweekday():
-                yield finding("weekday", (start, mention.end), date=_show(mention.day),
-                              weekday=WEEKDAY_NAMES[named - 1])
+                yield finding("weekday", (start, after.end() if after else mention.end),
+                              date=_show(mention.day), weekday=WEEKDAY_NAMES[named - 1])
         relative_head = text[max(0, start - 60):start]
         relative = next(((m, days) for pattern, days in lang.relative
                          if (m := pattern.search(relative_head))), None)
