@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 SELECT = ("--select", "schedule.blackout")
 
 OSLO_TZ = """\
@@ -141,3 +143,24 @@ def test_cancelled_events_and_cancelled_occurrences_are_not_blackouts(write, che
     assert blackouts(check(*SELECT, post(write, "b.txt", "2025-03-10T12:00:00Z"))) == []  # vigil cancelled
     assert blackouts(check(*SELECT, post(write, "c.txt", "2025-03-11T09:30:00Z"))) == []  # one cancelled
     assert blackouts(check(*SELECT, post(write, "d.txt", "2025-03-12T09:30:00Z"))) != []
+
+
+DATA = Path(__file__).parent / "data" / "schedule"
+
+
+def test_real_exports_outlook_windows_zone_and_google_x_wr_timezone(write, check):
+    """Outlook names zones the Windows way ("W. Europe Standard Time"); Google adds X-WR-TIMEZONE."""
+    write(".postlint.yaml", f"timezone: America/New_York\nblackout_calendar:\n"
+          f"  - {DATA / 'outlook.ics'}\n  - {DATA / 'google.ics'}\n")
+    path = write("q.yaml", """\
+        posts:
+          - {id: in-cet, scheduled_at: "2025-03-14T12:30:00+01:00", text: hi}
+          - {id: in-ny, scheduled_at: "2025-03-14T07:30:00", text: hi}
+          - {id: after, scheduled_at: "2025-03-14T09:00:00", text: hi}
+          - {id: yearly, scheduled_at: "2027-09-11T10:00:00", text: hi}
+          - {id: holiday, scheduled_at: "2025-11-27T23:00:00", text: hi}
+          - {id: next-day, scheduled_at: "2025-11-28T00:30:00", text: hi}
+        """)
+    run = check(*SELECT, str(path))
+    assert sorted(f["post"] for f in run.json["findings"]) == ["holiday", "in-cet", "in-ny", "yearly"]
+    assert any("Memorial service" in m for m in blackouts(run))
