@@ -362,6 +362,92 @@ def _distance(day: date, window: tuple[tuple[int, int], tuple[int, int]]) -> int
 # --- the checks ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Contradiction:
+    """One thing in the text that does not fit the publication day (kept apart from findings,
+    so the logic can be tested and reused without a rule or a post)."""
+
+    kind: str  # one of CHECKS: picks the message template
+    span: tuple[int, int]
+    fields: tuple[tuple[str, Any], ...] = ()
+
+
+def _weekday_of(lang: Lang, m: Any) -> int | None:
+    return lang.weekdays.get(re.sub(r"\s+", " ", m.group("weekday").lower()))
+
+
+def _date_contradictions(text: str, lang: Lang, data: Data, sched: date) -> Iterator[Contradiction]:
+    """Explicit dates: wrong weekday, wrong relative day ("today, 14 March"), or already past."""
+    dates = mentions(text, lang, data, sched)
+    for i, mention in enumerate(dates):
+        head = text[max(0, mention.start - 60):mention.start]
+        start, end = mention.start, mention.end
+        weekday = lang.weekday_before.search(head)
+        after = None if weekday else lang.weekday_after.match(text, mention.end, mention.end + 30)
+        if weekday:
+            start = mention.start - len(head) + weekday.start()
+        elif after:
+            end = after.end()
+        named = _weekday_of(lang, weekday or after) if (weekday or after) else None
+        if named and named != mention.day.isoweekday():
+            yield Contradiction("weekday", (start, end), (("date", _show(mention.day)),
+                                                          ("weekday", WEEKDAY_NAMES[named - 1])))
+        relative_head = text[max(0, start - 60):start]
+        relative = next(((m, days) for pattern, days in lang.relative
+                         if (m := pattern.search(relative_head))), None)
+        if relative is not None:  # anchored: "yesterday, 12 March" is meant, never "past"
+            m, days = relative
+            expected = sched + timedelta(days=days)
+            if mention.day != expected:
+                yield Contradiction("relative", (start - len(relative_head) + m.start(), mention.end),
+                                    (("date", _show(mention.day)), ("expected", _show(expected))))
+            continue
+        if not (mention.day < sched and (sched - mention.day).days <= data.horizon):
+            continue
+        following = dates[i + 1] if i + 1 < len(dates) else None
+        if following is not None and lang.range_gap.match(text[mention.end:following.start]):
+            continue  # "10-14 March": the range ends on the later date
+        if lang.history_before is not None and lang.history_before.search(head):
+            continue  # "since 3 March": history, not an offer
+        yield Contradiction("past", (mention.start, mention.end),
+                            (("date", _show(mention.day)), ("days", (sched - mention.day).days)))
+
+
+def _day_word_contradictions(text: str, lang: Lang, sched: date) -> Iterator[Contradiction]:
+    """"Happy Friday", "this Saturday", "this weekend" that do not fit the publication weekday."""
+    for pattern, low, high in lang.weekday_phrases:
+        for m in _scan(pattern, text):
+            named = _weekday_of(lang, m)
+            if named is not None and not low <= (named - sched.isoweekday()) % 7 <= high:
+                yield Contradiction("weekday_phrase", m.span(), (("weekday", WEEKDAY_NAMES[named - 1]),))
+    for pattern, weekdays in lang.periods:
+        if sched.isoweekday() not in weekdays:
+            for m in pattern.finditer(text):
+                yield Contradiction("period", m.span())
+
+
+def _season_contradictions(text: str, lang: Lang, data: Data, sched: date) -> Iterator[Contradiction]:
+    """The first mention of each season that is more than the margin away from it."""
+    reported: set[str] = set()
+    for pattern, season in lang.seasonal:
+        window = data.seasons.get(season)
+        if window is None or season in reported or (m := pattern.search(text)) is None:
+            continue
+        distance = _distance(sched, window)
+        if distance > data.margin:
+            reported.add(season)
+            yield Contradiction("season", m.span(), (("season", season.replace("-", " ")),
+                                                     ("days", distance)))
+
+
+def contradictions(text: str, lang: Lang, data: Data, sched: date) -> Iterator[Contradiction]:
+    """Everything in `text` that does not fit publication on the calendar day `sched`."""
+    masked = _masked(text)
+    yield from _date_contradictions(masked, lang, data, sched)
+    yield from _day_word_contradictions(masked, lang, sched)
+    yield from _season_contradictions(masked, lang, data, sched)
+
+
 def check(post: Post, rule, ctx) -> Iterator[Finding]:
     moment = when(post, ctx)
     if moment is None or not post.text.strip():
@@ -372,71 +458,10 @@ def check(post: Post, rule, ctx) -> Iterator[Finding]:
     lang = data.language(resolve(post, ctx))
     if lang is None:
         return
-    sched = moment.astimezone(ctx.config.tz).date()
-    text = _masked(post.text)
+    sched = moment.astimezone(ctx.config.tz).date()  # days are days in the brand's time zone
     messages = rule.options.get("messages") or {}
-
-    def finding(kind: str, span: tuple[int, int], severity: Severity | None = None, **fmt: Any) -> Finding:
-        return rule.finding(post, span, message=messages.get(kind), severity=severity,
-                            when=_show(sched), **fmt)
-
-    dates = mentions(text, lang, data, sched)
-    for i, mention in enumerate(dates):
-        head = text[max(0, mention.start - 60):mention.start]
-        start = mention.start
-        weekday = lang.weekday_before.search(head)
-        after = None if weekday else lang.weekday_after.match(text, mention.end, mention.end + 30)
-        if weekday:
-            start = mention.start - len(head) + weekday.start()
-        if weekday or after:
-            found = weekday or after
-            named = lang.weekdays.get(re.sub(r"\s+", " ", found.group("weekday").lower()))
-            if named and named != mention.day.isoweekday():
-                yield finding("weekday", (start, after.end() if after else mention.end),
-                              date=_show(mention.day), weekday=WEEKDAY_NAMES[named - 1])
-        relative_head = text[max(0, start - 60):start]
-        relative = next(((m, days) for pattern, days in lang.relative
-                         if (m := pattern.search(relative_head))), None)
-        if relative is not None:
-            m, days = relative
-            expected = sched + timedelta(days=days)
-            if mention.day != expected:
-                yield finding("relative", (start - len(relative_head) + m.start(), mention.end),
-                              date=_show(mention.day), expected=_show(expected))
-            continue
-        if not (mention.day < sched and (sched - mention.day).days <= data.horizon):
-            continue
-        following = dates[i + 1] if i + 1 < len(dates) else None
-        if following is not None and lang.range_gap.match(text[mention.end:following.start]):
-            continue  # "10-14 March": the range ends on the later date
-        if lang.history_before is not None and lang.history_before.search(head):
-            continue  # "since 3 March": history, not an offer
-        yield finding("past", (mention.start, mention.end), date=_show(mention.day),
-                      days=(sched - mention.day).days)
-
-    for pattern, low, high in lang.weekday_phrases:
-        for m in _scan(pattern, text):
-            named = lang.weekdays.get(re.sub(r"\s+", " ", m.group("weekday").lower()))
-            if named is None:
-                continue
-            ahead = (named - sched.isoweekday()) % 7
-            if not low <= ahead <= high:
-                yield finding("weekday_phrase", m.span(), weekday=WEEKDAY_NAMES[named - 1])
-
-    for pattern, weekdays in lang.periods:
-        for m in pattern.finditer(text):
-            if sched.isoweekday() not in weekdays:
-                yield finding("period", m.span())
-
-    season_severity = Severity.parse(rule.options.get("season_severity", "warning"))
-    reported: set[str] = set()
-    for pattern, season in lang.seasonal:
-        window = data.seasons.get(season)
-        m = pattern.search(text)
-        if window is None or m is None or season in reported:
-            continue
-        distance = _distance(sched, window)
-        if distance > data.margin:
-            reported.add(season)
-            yield finding("season", m.span(), severity=min(rule.severity, season_severity),
-                          season=season.replace("-", " "), days=distance)
+    season_severity = min(rule.severity, Severity.parse(rule.options.get("season_severity", "warning")))
+    for found in contradictions(post.text, lang, data, sched):
+        yield rule.finding(post, found.span, message=messages.get(found.kind),
+                           severity=season_severity if found.kind == "season" else None,
+                           when=_show(sched), **dict(found.fields))
