@@ -425,5 +425,10 @@ def check(post: Post, rule: Any, ctx: Any) -> Iterator[Finding]:
         if not cues:
             return
         cue = post.text[cues[0][0]:cues[0][1]]
+        # One finding per post: the post as a whole is the problem, not each word of it.
+        start, end, entry = found[0]
+        terms = ", ".join(dict.fromkeys(post.text[s:e] for s, e, _ in found))
+        yield rule.finding(post, (start, end), term=entry, cue=cue, terms=terms)
+        return
     for start, end, entry in found:
-        yield rule.finding(post, (start, end), term=entry, cue=cue)
+        yield rule.finding(post, (start, end), term=entry)
