@@ -187,10 +187,27 @@ def test_misspelled_hashtags_are_reported_with_the_corrected_tag(tag, fixed, wri
         ("spelling.hashtag", tag, [fixed])]
 
 
+@pytest.mark.parametrize("lang, tag, fixed", [
+    ("es", "#FelizNavidda", "#FelizNavidad"),
+    ("pl", "#kawadnai", "#kawadnia"),
+    ("nb", "#kaffepuase", "#kaffepause"),
+])
+def test_misspelled_hashtags_in_other_languages(lang, tag, fixed, write, check):
+    found = findings(check(*SPELLING, "--lang", lang, str(write("h.txt", f"{tag}\n"))))
+    assert [(f["match"], f["suggestions"]) for f in found] == [(tag, [fixed])]
+
+
 @pytest.mark.parametrize("tag", ["#whyistayed", "#CoffeeTime", "#tbt", "#NYC", "#BF2024",
-                                 "#CafeDelDia", "#AcmeMoments", "#nofilter", "#MondayMotivation"])
+                                 "#CafeDelDia", "#AcmeMoments", "#nofilter", "#MondayMotivation",
+                                 "#SundayFunday", "#latteart", "#coffeelover", "#instacoffee"])
 def test_correct_slang_and_code_hashtags_are_not_reported(tag, write, check):
     assert findings(check(*SPELLING, "--lang", "en", str(write("h.txt", f"Hello {tag}\n")))) == []
+
+
+@pytest.mark.parametrize("lang, tag", [("pl", "#swieta"), ("pl", "#WesołychŚwiąt"),
+                                       ("nb", "#godjul"), ("es", "#NavidadAcme")])
+def test_accent_free_and_brand_hashtags_are_not_reported(lang, tag, write, check):
+    assert findings(check(*SPELLING, "--lang", lang, str(write("h.txt", f"{tag}\n")))) == []
 
 
 def test_approved_hashtags_are_never_reported(write, check):

@@ -126,18 +126,19 @@ def _edits1(word: str, alphabet: str) -> set[str]:
 
 
 @lru_cache(maxsize=4096)
-def suggest(lex: Lexicon, word: str, limit: int = 3, names: bool = False) -> tuple[str, ...]:
+def suggest(lex: Lexicon, word: str, limit: int = 3, names: bool = False,
+            max_edits: int = 2) -> tuple[str, ...]:
     """Up to `limit` known words, ranked: diacritics-only fixes, then one edit, then two,
     and within each by frequency (a common word is the likelier intended one). `names`: the
     word was capitalised, so names (Friday, Oslo) are candidates too."""
     from .build import strip_accents
 
     if names:
-        return _suggest(lex, word, limit, lambda w: w in lex.known or w in lex.names)
-    return _suggest(lex, word, limit, lambda w: w in lex.known)
+        return _suggest(lex, word, limit, lambda w: w in lex.known or w in lex.names, max_edits)
+    return _suggest(lex, word, limit, lambda w: w in lex.known, max_edits)
 
 
-def _suggest(lex: Lexicon, word: str, limit: int, ok: Any) -> tuple[str, ...]:
+def _suggest(lex: Lexicon, word: str, limit: int, ok: Any, max_edits: int) -> tuple[str, ...]:
     from .build import strip_accents
 
     scored: dict[str, float] = {}
@@ -152,7 +153,7 @@ def _suggest(lex: Lexicon, word: str, limit: int, ok: Any) -> tuple[str, ...]:
             if len(cand) == len(word) + 1 and _doubled(cand, word):
                 bonus += 1.5  # finaly -> finally, tomorow -> tomorrow: a missed double letter
             scored[cand] = bonus + lex.zipf(cand)
-    if not scored and len(word) <= 12:
+    if not scored and len(word) <= 12 and max_edits >= 2:
         for mid in first:
             for cand in _edits1(mid, lex.alphabet):
                 if cand not in scored and ok(cand) and lex.zipf(cand) >= 2.0:

@@ -156,10 +156,11 @@ class Checker:
         """Known to a lending language at all (hashtags mix languages freely)."""
         return any(lex.knows(word) for lex, _ in self.borrow)
 
-    def suggest(self, word: str, limit: int, names: bool = False) -> tuple[str, ...]:
+    def suggest(self, word: str, limit: int, names: bool = False,
+                max_edits: int = 2) -> tuple[str, ...]:
         from ..language.lexicons import suggest
 
-        return suggest(self.lex, word, limit, names)
+        return suggest(self.lex, word, limit, names, max_edits)
 
 
 def _checker(lang: str, ctx) -> Checker | None:
@@ -345,6 +346,8 @@ def _fix_hashtag(body: str, checker: Checker) -> tuple[str, str, str] | None:
         if checker.knows(lower) or checker.borrowed(lower) or checker.lex.zipf(lower) >= 2.0:
             continue  # a word people do write, or one of another language: not a typo
         suggestions = checker.suggest(lower, 1, names=True)
+        if suggestions and suggestions[0] in body.lower():
+            continue  # wordplay on another part of the tag: #SundayFunday, #TacoTuesday
         if suggestions and _confident(lower, suggestions[0], checker):
             right = _same_case(part, suggestions[0])
             return part, right, body[:m.start()] + right + body[m.end():]
@@ -364,6 +367,11 @@ def _confident(wrong: str, right: str, checker: Checker) -> bool:
 def segment(text: str, checker: Checker) -> list[tuple[int, str, bool]] | None:
     """Split an all-lowercase tag into known words (#whyistayed -> why i stayed), maximising
     word frequency; unknown stretches are allowed at a cost. (start, piece, known) list."""
+    return _segmentation(text, checker)[1]
+
+
+def _segmentation(text: str, checker: Checker) -> tuple[float, list[tuple[int, str, bool]] | None]:
+    """(cost, pieces) of the best split of `text`: see `segment`."""
     n = len(text)
     best: list[tuple[float, list[tuple[int, str, bool]]] | None] = [None] * (n + 1)
     best[0] = (0.0, [])
@@ -374,13 +382,14 @@ def segment(text: str, checker: Checker) -> list[tuple[int, str, bool]] | None:
         for j in range(i + 1, min(n, i + 24) + 1):
             piece = text[i:j]
             known = _segment_word(piece, checker)
-            if known:
-                cost = cost_i + 1.0 + max(0.0, 6.0 - checker.lex.zipf(piece)) * 0.3
+            if known:  # fewer, commoner words win; single letters are a last resort
+                cost = cost_i + 2.0 + max(0.0, 6.0 - checker.lex.zipf(piece)) * 0.3
+                cost += 1.5 if len(piece) == 1 else 0.0
             else:
-                cost = cost_i + 4.0 + 0.5 * len(piece)
+                cost = cost_i + 3.0 + 0.6 * len(piece)
             if best[j] is None or cost < best[j][0]:
                 best[j] = (cost, [*parts, (i, piece, known)])
-    return best[n][1] if best[n] else None
+    return best[n] if best[n] else (float("inf"), None)
 
 
 def _segment_word(piece: str, checker: Checker) -> bool:
@@ -392,25 +401,36 @@ def _segment_word(piece: str, checker: Checker) -> bool:
 
 
 def _fix_lowercase(body: str, checker: Checker) -> tuple[int, str, str] | None:
-    """Find a misspelled word inside an all-lowercase tag: #gettngslizzerd -> gettng."""
-    if checker.knows(body):
+    """Find a misspelled word inside an all-lowercase tag: #gettngslizzerd -> gettng.
+
+    Every (start, prefix) from where an unknown stretch starts, or the word before it, is
+    tried as a one-edit typo; the fix that leaves the fewest unknown letters in the
+    corrected tag wins (#kawadnai is kawa + dnia, not kawad -> kawa + nai)."""
+    if checker.knows(body) or any(v in checker.lex.known for v in checker.lex.accent_variants(body)):
         return None
     parts = segment(body, checker) or []
     starts = []
-    for i, (at, _piece, known) in enumerate(parts):
+    for i, (at, piece, known) in enumerate(parts):
         if not known:  # the typo may start in the word before: get|tngs.. is gettng|s..
             starts += [parts[i - 1][0], at] if i else [at]
-    # from where an unknown stretch starts, try each prefix of the rest as a typo
+            # ...or after a word inside the stretch: kawadnai is kawa + dnai
+            starts += [at + k for k in range(3, len(piece) - 2) if _segment_word(piece[:k], checker)]
+    best: tuple[int, float, tuple[int, str, str]] | None = None
     for at in dict.fromkeys(starts):
         for cut in range(min(len(body) - at, 15), 3, -1):
             head = body[at:at + cut]
             if checker.knows(head):
                 break
-            suggestions = checker.suggest(head, 1)
-            if suggestions and _confident(head, suggestions[0], checker) \
-                    and _close(head, suggestions[0]):
-                return at, head, suggestions[0]
-    return None
+            suggestions = checker.suggest(head, 1, max_edits=1)
+            if not (suggestions and _confident(head, suggestions[0], checker)
+                    and _close(head, suggestions[0])):
+                continue
+            fixed = body[:at] + suggestions[0] + body[at + cut:]
+            cost, pieces = _segmentation(fixed, checker)
+            unknown = sum(len(p) for _, p, k in pieces or [] if not k)
+            if best is None or (unknown, cost) < best[:2]:
+                best = (unknown, cost, (at, head, suggestions[0]))
+    return best[2] if best else None
 
 
 def _close(wrong: str, right: str) -> bool:
