@@ -33,6 +33,7 @@ OPTIONS = {
 
 CHUNK = regex.compile(r"[\w'’\-]+")  # a word with anything glued to it (digits: a code)
 EMAIL = regex.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+DOMAIN = regex.compile(r"(?<![\w@.])(?:[a-z0-9-]+\.)+[a-z]{2,6}(?:/[^\s]*)?(?![\w.]\w)")  # acme.es
 QUOTED = regex.compile(r'"[^"\n]{1,80}"|“[^”\n]{1,80}”|«[^»\n]{1,80}»|„[^”“\n]{1,80}[”“]|‘[^’\n]{1,80}’')
 PART = regex.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 CAMEL = regex.compile(r"\p{Lu}+(?=\p{Lu}\p{Ll})|\p{Lu}?\p{Ll}+|\p{Lu}+|\d+")
@@ -223,9 +224,11 @@ def _read_word_list(path: Path) -> frozenset[str]:
 
 
 def _skipped_spans(text: str) -> list[tuple[int, int]]:
-    """URLs, mentions, hashtags, e-mail addresses and quoted words are never spelling errors."""
+    """URLs (also bare domains: acme.es), mentions, hashtags, e-mail addresses and quoted
+    words are never spelling errors."""
     return [*textspans.urls(text), *textspans.mentions(text), *textspans.hashtags(text),
             *((m.start(), m.end()) for m in EMAIL.finditer(text)),
+            *((m.start(), m.end()) for m in DOMAIN.finditer(text)),
             *((m.start(), m.end()) for m in QUOTED.finditer(text))]
 
 
