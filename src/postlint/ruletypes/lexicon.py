@@ -97,8 +97,7 @@ class Index:
                  "prefix": self.by_stem}[first.kind]
         table.setdefault(first.value, []).append(pattern)
         if all(w.kind in ("ci", "form", "cs") for w in pattern.words):
-            folded = "".join(w.value for w in pattern.words if w.value.isalnum() or w.kind == "cs")
-            folded = "".join(ch for ch in folded if ch.isalnum())
+            folded = "".join(ch for w in pattern.words for ch in w.value if ch.isalnum())
             if len(folded) >= 4:
                 key = folded if any(w.kind == "cs" for w in pattern.words) else folded.lower()
                 self.hashtags.setdefault(key, pattern.entry)
