@@ -250,3 +250,26 @@ def test_bad_user_lexicon_fails_with_file_and_line(cli, write, tmp_path, body, c
     assert r.exit_code == 2
     assert "r.yaml:" in r.stderr and complaint in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_also_empty_turns_off_english_terms_in_other_languages(check, write, tmp_path):
+    write("only-own/r.yaml", """\
+        rules:
+          - id: sensitive.own-language-only
+            type: lexicon
+            category: sensitive
+            topic: violence
+            severity: warning
+            summary: s
+            message: "Mentions {match}."
+            also: []
+            terms:
+              en: [ambush]
+              es: [emboscada]
+        """)
+    es_post = write("es.md", "---\nlanguage: es\n---\nUna emboscada de sabor, not an ambush.\n")
+    en_post = write("en.md", "---\nlanguage: en\n---\nNot an ambush.\n")
+    r = check("--rules", str(tmp_path / "only-own"), "--select", "sensitive.own-language-only",
+              str(es_post), str(en_post))
+    assert sorted((Path(f["path"]).name, f["match"]) for f in r.json["findings"]) == [
+        ("en.md", "ambush"), ("es.md", "emboscada")]
