@@ -228,3 +228,28 @@ def test_a_post_in_none_of_the_brand_languages_is_unsure_not_a_flood_of_typos(wr
     polish = "Dziękujemy wszystkim, którzy przyszli wczoraj na warsztaty w Krakowie.\n"
     found = findings(check(*SPELLING, str(write("p.txt", polish))))
     assert [(f["rule"], f["severity"]) for f in found] == [("spelling.language-unsure", "info")]
+
+
+def test_a_bad_spelling_words_file_names_file_and_line(tmp_path, write, check):
+    rules = tmp_path / "mine"
+    rules.mkdir()
+    (rules / "words.yaml").write_text("kind: spelling-words\nwords:\n  en: frappuchino\n", "utf-8")
+    run = check(*SPELLING, "--rules", str(rules), str(write("a.txt", "Hello there\n")))
+    assert run.exit_code == 2
+    assert "words.yaml:3" in run.stderr
+
+
+def test_user_spelling_words_files_add_words_without_python(tmp_path, write, check):
+    rules = tmp_path / "mine"
+    rules.mkdir()
+    (rules / "words.yaml").write_text("kind: spelling-words\nwords:\n  en: [frappuchino]\n", "utf-8")
+    draft = write("a.txt", "Try our frappuchino today.\n")
+    assert findings(check(*SPELLING, "--lang", "en", str(draft)))
+    assert findings(check(*SPELLING, "--lang", "en", "--rules", str(rules), str(draft))) == []
+
+
+def test_an_undecodable_word_list_fails_the_run_naming_it(write, check):
+    write("words-en.txt", b"\xff\xfe\x00bad")
+    write(".postlint.yaml", "vocabulary:\n  files: {en: words-en.txt}\n")
+    run = check(*SPELLING, "--lang", "en", str(write("a.txt", "Hello there\n")))
+    assert run.exit_code == 2 and "words-en.txt" in run.stderr

@@ -4,7 +4,8 @@
 config's `languages` (see `detect.py`); `detection` says whether that guess was sure.
 `tokenize` uses spaCy's blank pipeline and the lookup lemma table (looked up lower-cased) of
 spacy-lookups-data where one exists. Languages themselves are data: `rules/languages.yaml`
-(`kind: languages`); their lexicons (`lexicon.py`) are memory-mapped tries built once.
+(`kind: languages`); their lexicons (`lexicons.py`, built by `build.py`) are memory-mapped
+tries built once.
 The API below is what rule types build on; keep it stable.
 """
 
