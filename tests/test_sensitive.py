@@ -229,7 +229,8 @@ def test_user_rules_dir_adds_a_topic_without_python(check, write, tmp_path):
 
 @pytest.mark.parametrize("body, complaint", [
     ("terms: {en: [ab*]}", "stem needs at least 3"),
-    ("terms: {EN: [war]}", "not a language code"),
+    ("terms: {english: [war]}", "not a language code"),
+    ("terms: {no: [krig]}", "write `nb:`"),
     ("terms: {en: ['* war']}", "starts with `*`"),
     ("terms: {en: [war, yes]}", "must be a string"),
     ("words: {en: [war]}", "unknown key"),

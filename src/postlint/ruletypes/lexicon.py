@@ -142,10 +142,15 @@ class Index:
 
 def _entries(spec: Any) -> dict[str, list[str]]:
     """`terms`/`unless` as {lang: [entries]}; a list of maps (YAML anchors) is merged."""
+    from ..language import normalise
+
     merged: dict[str, list[str]] = {}
     for part in spec if isinstance(spec, list) else [spec]:
         for lang, items in (part or {}).items():
-            merged.setdefault(str(lang), []).extend(str(i) for i in items or ())
+            if isinstance(lang, bool):  # YAML 1.1 reads a bare `no:` as false
+                raise ValueError("a language key was read as true/false: write `nb:` for "
+                                 "Norwegian Bokmål (or quote it: \"no\":)")
+            merged.setdefault(normalise(str(lang)), []).extend(str(i) for i in items or ())
     return merged
 
 
