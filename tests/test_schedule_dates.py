@@ -178,6 +178,8 @@ NOT_DATES = [
     ("nb", "Dørene åpner kl. 12.03"),
     ("es", "Abrimos a las 12.03"),
     ("en", "Update to iOS 12.3 and rate us 3.1"),
+    ("en", "It is 12.03°C outside, book room 12.03 or listen to track 12.03"),
+    ("en", "We march 12 miles for charity, you may 12x your impact"),
     ("en", "Read https://acme.test/2025/03/12/news and ask @sale_12.03"),
 ]
 
@@ -189,8 +191,16 @@ def test_numbers_that_are_not_dates(write, check, lang, text):
 
 
 def test_the_same_numbers_are_dates_without_the_context(write, check):
-    run = check(*SELECT, queue(write, ("p", "en", THU, "Sale ends 12.03"), ("q", "nb", THU, "Slutt 12.03.")))
-    assert sorted(found(run)) == ["p", "q"]
+    run = check(*SELECT, queue(write, ("p", "en", THU, "Sale ends 12.03"), ("q", "nb", THU, "Slutt 12.03."),
+                               ("r", "en", THU, "Until March 12")))
+    assert sorted(found(run)) == ["p", "q", "r"]
+
+
+def test_a_date_long_past_without_a_year_is_next_years_or_history(write, check):
+    # 12 December is 91 days before 13 March: an announcement for next December, not a stale offer
+    run = check(*SELECT, queue(write, ("p", "en", THU, "New drop 12.12, mark your calendars"),
+                               ("q", "en", THU, "Apply by 2 March")))
+    assert found(run) == {"q": ["2 March"]}
 
 
 def test_no_time_no_finding_and_unknown_language_is_skipped(write, check):

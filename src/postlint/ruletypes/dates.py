@@ -39,7 +39,8 @@ LANGUAGE = {
     "joiners": y.list_of(y.STR),
     "range_joiners": y.list_of(y.STR),
     "history_words": y.list_of(y.STR),
-    "time_words": y.list_of(y.STR),
+    "number_words": y.list_of(y.STR),  # "at 10.11", "room 12.03": a time or a number, no date
+    "capitalized_only": y.list_of(y.STR),  # month names that are also words ("march", "may")
     "relative": y.list_of({"terms": y.list_of(y.STR), "days": y.INT}),
     "weekday_phrases": y.list_of({"pattern": y.STR, "ahead": y.list_of(y.INT)}),
     "periods": y.list_of({"terms": y.list_of(y.STR), "weekdays": y.list_of(y.INT)}),
@@ -49,7 +50,7 @@ DATA = {
     "kind": y.STR,
     "thresholds": {"past_horizon_days": y.INT, "season_margin_days": y.INT},
     "not_dates": y.list_of(y.STR),
-    "currency": y.list_of(y.STR),
+    "units": y.list_of(y.STR),
     "seasons": y.map_of({"from": y.STR, "to": y.STR}),
     "languages": y.map_of(LANGUAGE),
 }
@@ -76,7 +77,8 @@ class Lang:
     weekday_after: re.Pattern  # "14 March (Friday)"
     range_gap: re.Pattern
     history_before: re.Pattern | None
-    time_before: re.Pattern | None
+    number_before: re.Pattern | None
+    capitalized_only: frozenset[str]
     relative: tuple[tuple[re.Pattern, int], ...]
     weekday_phrases: tuple[tuple[Any, int, int], ...]  # (regex pattern, min, max days ahead)
     periods: tuple[tuple[re.Pattern, frozenset[int]], ...]
@@ -89,7 +91,7 @@ class Data:
     horizon: int
     margin: int
     not_dates: frozenset[str]
-    currency: tuple[str, ...]
+    units: tuple[str, ...]
     seasons: dict[str, tuple[tuple[int, int], tuple[int, int]]]
     compiled: dict[str, Lang] = field(default_factory=dict)
 
@@ -224,7 +226,8 @@ def _compile(code: str, lang: dict[str, Any]) -> Lang:
         weekday_after=re.compile(rf"[\s,(\u2013\u2014-]*{weekday_alt}\)?(?!\w)", re.IGNORECASE),
         range_gap=re.compile(rf"^\s*(?:{ranges})\s*$", re.IGNORECASE),
         history_before=_before(lang.get("history_words") or []),
-        time_before=_before(lang.get("time_words") or []),
+        number_before=_before(lang.get("number_words") or []),
+        capitalized_only=frozenset(w.lower() for w in lang.get("capitalized_only") or []),
         relative=relative,
         weekday_phrases=phrases,
         periods=tuple((_terms(p["terms"]), frozenset(p["weekdays"]))
@@ -247,10 +250,10 @@ def load(ctx) -> Data:
 
     return Data(
         raw_languages=dict(merged.get("languages") or {}),
-        horizon=int(thresholds.get("past_horizon_days", 120)),
+        horizon=int(thresholds.get("past_horizon_days", 60)),
         margin=int(thresholds.get("season_margin_days", 30)),
         not_dates=frozenset(s.lower() for s in merged.get("not_dates") or []),
-        currency=tuple(c.lower() for c in merged.get("currency") or []),
+        units=tuple(c.lower() for c in merged.get("units") or []),
         seasons={name: (month_day(s["from"]), month_day(s["to"]))
                  for name, s in (merged.get("seasons") or {}).items()},
     )
@@ -290,11 +293,11 @@ def _not_a_date(text: str, start: int, end: int, groups: dict[str, Any], data: D
         return True
     before = text[max(0, start - 12):start].rstrip().lower()
     after = text[end:end + 6].lstrip().lower()
-    if any(before.endswith(c) for c in data.currency) or any(
-        after.startswith(c) and not after[len(c):len(c) + 1].isalpha() for c in data.currency
+    if any(before.endswith(c) for c in data.units) or any(
+        after.startswith(c) and not after[len(c):len(c) + 1].isalpha() for c in data.units
     ):
         return True
-    if lang.time_before is not None and lang.time_before.search(text[max(0, start - 20):start]):
+    if lang.number_before is not None and lang.number_before.search(text[max(0, start - 20):start]):
         return True
     if groups.get("year"):
         return False
@@ -321,6 +324,9 @@ def mentions(text: str, lang: Lang, data: Data, anchor: date) -> list[Mention]:
             re.sub(r"\s+", " ", (groups.get("month") or "").lower()))
         if not month or not groups.get("day"):
             continue
+        name = groups.get("month") or ""
+        if name.lower() in lang.capitalized_only and not name[:1].isupper():
+            continue  # "we march 5 miles"
         if numeric and _not_a_date(text, start, end, groups, data, lang):
             continue
         day = _resolve(int(groups["day"]), month, int(groups["year"]) if groups.get("year") else None, anchor)
