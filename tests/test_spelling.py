@@ -253,3 +253,11 @@ def test_an_undecodable_word_list_fails_the_run_naming_it(write, check):
     write(".postlint.yaml", "vocabulary:\n  files: {en: words-en.txt}\n")
     run = check(*SPELLING, "--lang", "en", str(write("a.txt", "Hello there\n")))
     assert run.exit_code == 2 and "words-en.txt" in run.stderr
+
+
+def test_norwegian_compounds_are_accepted_but_a_typo_that_splits_into_words_is_not(write, check):
+    ok = write("k.txt", "Kaffebaren og matsentraler fikk peppermyntemochaen i dag.\n")
+    assert findings(check(*SPELLING, "--lang", "nb", str(ok))) == []
+    typo = write("t.txt", "Alle er hjertelig velkomen til åpningen på lørdag.\n")
+    found = findings(check(*SPELLING, "--lang", "nb", str(typo)))
+    assert [(f["match"], f["suggestions"][0]) for f in found] == [("velkomen", "velkommen")]

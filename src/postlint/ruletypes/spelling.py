@@ -100,7 +100,18 @@ class Checker:
             return True
         if word.endswith("'s") and self._single(word[:-2]):  # Acme's, barista's
             return True
-        return self.lex.compounds and self._compound(word)
+        return self.lex.compounds and self._compound(word) and not self._near_common(word)
+
+    def _near_common(self, word: str) -> bool:
+        """An unattested form one keystroke from a common word is that word misspelled, even
+        when it happens to split into two words (velkomen is velkommen, not vel + komen)."""
+        own = self.lex.zipf(word)
+        if own >= 2.0:
+            return False
+        from ..language.build import edits1
+
+        return any(v in self.lex.known and self.lex.zipf(v) >= max(4.0, own + 2.5)
+                   for v in edits1(word, self.lex.alphabet))
 
     def _single(self, word: str) -> bool:
         if word in self.accept or word in self.lex.known:
