@@ -177,6 +177,8 @@ NOT_DATES = [
     ("en", "Doors open at 12.03 sharp"),
     ("nb", "Dørene åpner kl. 12.03"),
     ("es", "Abrimos a las 12.03"),
+    ("es", "Precio: 12.03 euros, desde el 12 de marzo"),
+    ("nb", "Siden den 12. mars har vi ny meny"),
     ("en", "Update to iOS 12.3 and rate us 3.1"),
     ("en", "It is 12.03°C outside, book room 12.03 or listen to track 12.03"),
     ("en", "We march 12 miles for charity, you may 12x your impact"),

@@ -188,11 +188,12 @@ def _terms(words: list[str]) -> re.Pattern:
     return re.compile(rf"(?<!\w)(?:{_alternation(words)})(?!\w)", re.IGNORECASE)
 
 
-def _before(words: list[str]) -> re.Pattern | None:
-    """Matches text that ends with one of `words` (a word before a date)."""
+def _before(words: list[str], joiners: list[str]) -> re.Pattern | None:
+    """Matches text that ends with one of `words`, maybe plus a joiner ("desde el", "since the")."""
     if not words:
         return None
-    return re.compile(rf"(?<!\w)(?:{_alternation(words)})\s*(?:the\s+)?$", re.IGNORECASE)
+    joined = rf"(?:(?:{_alternation(joiners)})\s+)?" if joiners else ""
+    return re.compile(rf"(?<!\w)(?:{_alternation(words)})\s*{joined}$", re.IGNORECASE)
 
 
 def _compile(code: str, lang: dict[str, Any]) -> Lang:
@@ -225,8 +226,8 @@ def _compile(code: str, lang: dict[str, Any]) -> Lang:
         weekday_before=re.compile(rf"(?<!\w){weekday_alt}{join}$", re.IGNORECASE),
         weekday_after=re.compile(rf"[\s,(\u2013\u2014-]*{weekday_alt}\)?(?!\w)", re.IGNORECASE),
         range_gap=re.compile(rf"^\s*(?:{ranges})\s*$", re.IGNORECASE),
-        history_before=_before(lang.get("history_words") or []),
-        number_before=_before(lang.get("number_words") or []),
+        history_before=_before(lang.get("history_words") or [], lang.get("joiners") or []),
+        number_before=_before(lang.get("number_words") or [], lang.get("joiners") or []),
         capitalized_only=frozenset(w.lower() for w in lang.get("capitalized_only") or []),
         relative=relative,
         weekday_phrases=phrases,
