@@ -29,6 +29,7 @@ OPTIONS = {
     "check": y.choice("unknown-word", "hashtag", "rejected-word", "language-unsure"),
     "suggestions": y.INT,  # how many suggestions at most (default 3)
     "capitalised_severity": y.choice("none", "info"),  # sentence-initial unknown Capitalised
+    "foreign_message": y.STR,  # language-unsure: the post is in none of the brand's languages
 }
 
 CHUNK = regex.compile(r"[\w'’\-]+")  # a word with anything glued to it (digits: a code)
@@ -56,8 +57,13 @@ def check(post: Post, rule, ctx) -> Iterator[Finding]:
     if kind == "language-unsure":
         found = language.detection(post, ctx)
         if found is not None and not found.sure and found.words:
-            yield rule.finding(post, line=post.locator.line, guess=found.lang,
-                               other=found.runner_up, match=post.text.strip()[:40])
+            names = {c: str(s.get("name") or c) for c, s in language.specs(ctx).items()}
+            foreign = found.coverage < MIN_COVERAGE and rule.options.get("foreign_message")
+            yield rule.finding(post, line=post.locator.line, message=foreign or None,
+                               guess=names.get(found.lang, found.lang),
+                               other=names.get(found.runner_up or "", found.runner_up),
+                               languages=", ".join(ctx.config.languages),
+                               match=post.text.strip()[:40])
         return
     lang = language.resolve(post, ctx)
     checker = _checker(lang, ctx)
