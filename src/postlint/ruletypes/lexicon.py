@@ -257,15 +257,29 @@ def find(index: Index, text: str, lang: str) -> list[tuple[int, int, str]]:
     return found
 
 
-def _masked_regex(entries: list[str]) -> Any:
+@dataclass(frozen=True)
+class Masked:
+    """Disguised spellings of a lexicon's words, and the plain words themselves (not reported)."""
+
+    regex: Any
+    words: frozenset[str]
+    stems: tuple[str, ...]
+
+    def is_plain(self, word: str) -> bool:
+        lower = word.lower()
+        return lower in self.words or lower.startswith(self.stems)
+
+
+def _masked_regex(entries: list[str]) -> Masked | None:
     """One regex for disguised spellings: each letter may be a look-alike or a mask symbol."""
     import regex
 
-    alternatives = []
+    alternatives, words, stems = [], set(), []
     for entry in sorted({e.lower() for e in entries}, key=len, reverse=True):
         word = entry.rstrip("*")
         if len(word) < 3 or not word.isalpha():
             continue  # phrases and short words: too many innocent look-alikes
+        (stems.append(word) if entry.endswith("*") else words.add(word))
         parts = []
         for i, ch in enumerate(word):
             chars = ch + LEET.get(ch, "") + ("" if i == 0 else MASKS)
@@ -275,25 +289,26 @@ def _masked_regex(entries: list[str]) -> Any:
         alternatives.append("".join(parts))
     if not alternatives:
         return None
-    return regex.compile(r"(?<![\w@#$*!])(?:" + "|".join(alternatives) + r")(?![\w*#%?$!@])",
-                         regex.IGNORECASE)
+    pattern = r"(?<![\w@#$*!])(?:" + "|".join(alternatives) + r")(?![\w*#%?$!@])"
+    return Masked(regex.compile(pattern, regex.IGNORECASE), frozenset(words), tuple(stems))
 
 
-def find_masked(compiled: Any, text: str) -> list[tuple[int, int, str]]:
+def find_masked(masked: Masked | None, text: str) -> list[tuple[int, int, str]]:
     """Disguised spellings only: the plain word is the swearing rule's job."""
-    if compiled is None:
+    if masked is None:
         return []
     found = []
     try:
-        for m in compiled.finditer(text, timeout=0.5):
+        for m in masked.regex.finditer(text, timeout=0.5):
             word = m.group()
             letters = sum(ch.isalpha() for ch in word)
             symbols = sum(ch in MASK_CHARS for ch in word)
             digits = sum(ch.isdigit() for ch in word)
             if word.isalpha():
-                continue  # plain word; a "v" for "u" alone is just another word (fvck is rare)
-            if symbols or (digits and letters >= 2):
-                found.append((m.start(), m.end(), word))
+                if not masked.is_plain(word):
+                    found.append((m.start(), m.end(), word))  # fvck
+            elif symbols or (digits and letters >= 2):
+                found.append((m.start(), m.end(), word))  # f*ck, sh!t, b1tch; not "A55"
     except TimeoutError:
         return found
     return found
