@@ -140,3 +140,30 @@ def test_bad_thresholds_in_a_user_rule_fail_the_run(write, check, tmp_path):
         """)
     run = check(*SELECT, "--rules", str(tmp_path / "extra"), str(write("a.txt", "hi")))
     assert run.exit_code == 2 and "q.yaml:2" in run.stderr and "similarity" in run.stderr
+
+
+def test_near_pair_filter_finds_exactly_what_comparing_every_pair_finds():
+    import random
+
+    from postlint.ruletypes.queue import _near_pairs
+
+    rng = random.Random(8)
+    vocabulary = [f"w{i}" for i in range(60)]
+    texts = []
+    for _ in range(300):
+        if texts and rng.random() < 0.3:  # a near copy of an earlier text
+            words = list(rng.choice(texts))
+            words[rng.randrange(len(words))] = rng.choice(vocabulary)
+            texts.append(tuple(words))
+        else:
+            texts.append(tuple(rng.choice(vocabulary) for _ in range(rng.randint(8, 20))))
+    t = 0.9
+
+    def close(a, b):
+        sa, sb = set(texts[a]), set(texts[b])
+        return (2 * len(sa & sb) >= t * (len(sa) + len(sb))
+                and 2 * min(len(texts[a]), len(texts[b])) >= t * (len(texts[a]) + len(texts[b])))
+
+    brute = {(a, b) for b in range(len(texts)) for a in range(b) if close(a, b)}
+    assert len(brute) > 50
+    assert set(_near_pairs(texts, t)) == brute

@@ -11,8 +11,9 @@ Thresholds are the rule's YAML options, and a brand overrides them in its config
 
 from __future__ import annotations
 
+import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import timedelta
 from typing import Iterable, Iterator
 
@@ -99,9 +100,8 @@ def check_queue(posts: list[Post], rule, ctx) -> Iterator[Finding]:
 def _duplicates(group: list[Post], rule) -> Iterator[Finding]:
     """Report each post whose text matches an earlier post of the channel (exact or near).
 
-    Near matches compare word sequences (difflib's ratio over words), and only for posts of
-    similar length (sorted by length, a sliding window) whose word sets overlap enough first,
-    so a queue of thousands stays fast.
+    Near matches compare word sequences (difflib's ratio over words), only for pairs whose
+    word sets can reach the threshold (`_near_pairs`), so a queue of thousands stays fast.
     """
     import difflib  # here, not at import: `postlint rules` loads this module too
 
@@ -121,28 +121,46 @@ def _duplicates(group: list[Post], rule) -> Iterator[Finding]:
     if threshold >= 1:
         return
     shortest = int(rule.options.get("near_min_chars", 40))
-    candidates = sorted(
-        ((tuple(text.split()), i, post) for text, i, post in normal
-         if len(text) >= shortest and i not in reported),
-        key=lambda c: len(c[0]))
-    sets = [set(c[0]) for c in candidates]
-    for a, (words_a, i, post_a) in enumerate(candidates):
-        for b in range(a + 1, len(candidates)):
-            words_b, j, post_b = candidates[b]
-            size = len(words_a) + len(words_b)
-            if 2 * len(words_a) < threshold * size:
-                break  # sorted by length: every later text is longer still
-            if max(i, j) in reported or words_a == words_b:
-                continue
-            if 2 * len(sets[a] & sets[b]) < threshold * (len(sets[a]) + len(sets[b])):
-                continue
-            ratio = difflib.SequenceMatcher(None, words_a, words_b, autojunk=False).ratio()
-            if ratio < threshold:
-                continue
-            first, later = (post_a, post_b) if i < j else (post_b, post_a)
-            reported.add(max(i, j))
-            yield rule.finding(later, (0, len(later.text.rstrip())), other=_where(first),
-                               similarity=round(ratio * 100))
+    candidates = [(tuple(text.split()), i, post) for text, i, post in normal
+                  if len(text) >= shortest and i not in reported]
+    for a, b in _near_pairs([c[0] for c in candidates], threshold):
+        (words_a, i, post_a), (words_b, j, post_b) = candidates[a], candidates[b]
+        if max(i, j) in reported:
+            continue
+        ratio = difflib.SequenceMatcher(None, words_a, words_b, autojunk=False).ratio()
+        if ratio < threshold:
+            continue
+        first, later = (post_a, post_b) if i < j else (post_b, post_a)
+        reported.add(max(i, j))
+        yield rule.finding(later, (0, len(later.text.rstrip())), other=_where(first),
+                           similarity=round(ratio * 100))
+
+
+def _near_pairs(texts: list[tuple[str, ...]], threshold: float) -> Iterator[tuple[int, int]]:
+    """Pairs (earlier, later) of word sequences whose word sets can reach `threshold` (Dice).
+
+    A prefix filter (as in set-similarity joins): with words ordered rarest first, two sets
+    that share at least k words share one among the first |X| - k + 1 of each, and a set X
+    can only reach the threshold with k >= t|X| / (2 - t). So each text is compared only with
+    texts that share a rare word, not with the whole queue.
+    """
+    sets = [frozenset(words) for words in texts]
+    frequency = Counter(word for words in sets for word in words)
+    index: dict[str, list[int]] = defaultdict(list)
+    for b, words in enumerate(sets):
+        needed = math.ceil(threshold * len(words) / (2 - threshold))
+        prefix = sorted(words, key=lambda w: (frequency[w], w))[:max(len(words) - needed + 1, 1)]
+        seen: set[int] = set()
+        for word in prefix:
+            for a in index[word]:
+                if a in seen:
+                    continue
+                seen.add(a)
+                size = len(sets[a]) + len(words)
+                if 2 * len(sets[a] & words) >= threshold * size and \
+                        2 * min(len(texts[a]), len(texts[b])) >= threshold * (len(texts[a]) + len(texts[b])):
+                    yield a, b
+            index[word].append(b)
 
 
 def _limits(rule, ctx) -> tuple[int, int]:
