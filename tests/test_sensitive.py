@@ -234,6 +234,7 @@ def test_user_rules_dir_adds_a_topic_without_python(check, write, tmp_path):
     ("terms: {en: ['* war']}", "starts with `*`"),
     ("terms: {en: [war, yes]}", "must be a string"),
     ("words: {en: [war]}", "unknown key"),
+    ("topic: sports\n            terms: {en: [war]}", "topic must be one of religion"),
 ])
 def test_bad_user_lexicon_fails_with_file_and_line(cli, write, tmp_path, body, complaint):
     write("bad/r.yaml", f"""\

@@ -20,7 +20,7 @@ import yaml
 
 from . import yamlfile as y
 from .errors import UsageError
-from .model import CATEGORIES, SEVERITY_NAMES, Finding, Post, Severity
+from .model import CATEGORIES, SEVERITY_NAMES, TOPICS, Finding, Post, Severity
 
 COMMON: dict[str, Any] = {
     "id": y.STR,
@@ -31,7 +31,7 @@ COMMON: dict[str, Any] = {
     "message": y.STR,
     "rationale": y.STR,
     "fix": y.STR,
-    "topic": y.STR,
+    "topic": y.choice(*TOPICS),  # the contract's fixed vocabulary, so pipelines can filter on it
 }
 REQUIRED = ("id", "type", "category", "severity", "summary", "message")
 
