@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 FILES = [DATA / "sensitive" / "positives.yaml", DATA / "profanity" / "positives.yaml",
          DATA / "sensitive" / "benign.yaml", DATA / "profanity" / "benign.yaml",
-         DATA / "sensitive" / "heldout.yaml"]
+         DATA / "sensitive" / "heldout.yaml", DATA / "sensitive" / "heldout2.yaml"]
 SUFFIXES = ["", " See you soon!", " #AcmeCoffee", " Open 7-19 every day.", " 🙂"]
 
 

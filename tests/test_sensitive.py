@@ -20,7 +20,8 @@ from postlint.cli import main
 DATA = Path(__file__).parent / "data"
 FILES = [DATA / "sensitive" / "positives.yaml", DATA / "profanity" / "positives.yaml",
          DATA / "sensitive" / "benign.yaml", DATA / "profanity" / "benign.yaml",
-         DATA / "sensitive" / "heldout.yaml"]  # heldout: written after the lexicons, never tuned on
+         DATA / "sensitive" / "heldout.yaml", DATA / "sensitive" / "heldout2.yaml"]
+# heldout*: written after the lexicons; their first run is quoted in the README before any fix
 LANGS = ("en", "es", "pl", "nb")
 TOPIC_RULES = ("religion", "politics", "violence", "sexual", "tragedy", "substances", "discrimination")
 PROFANITY_RULES = ("swearing", "slur", "masked", "hostility")
