@@ -261,3 +261,14 @@ def test_norwegian_compounds_are_accepted_but_a_typo_that_splits_into_words_is_n
     typo = write("t.txt", "Alle er hjertelig velkomen til åpningen på lørdag.\n")
     found = findings(check(*SPELLING, "--lang", "nb", str(typo)))
     assert [(f["match"], f["suggestions"][0]) for f in found] == [("velkomen", "velkommen")]
+
+
+@pytest.mark.parametrize("lang, text, typo, fix", [
+    ("pl", "Nasza kawa jest napewno najlepsza w mieście.", "napewno", "na pewno"),
+    ("es", "Dejad vuestro comentario porfavor, nos encanta leeros.", "porfavor", "por favor"),
+    ("en", "Thanks alot for coming to our opening.", "alot", "a lot"),
+])
+def test_words_run_together_are_typos_with_the_split_as_suggestion(lang, text, typo, fix, write,
+                                                                  check):
+    found = findings(check(*SPELLING, "--lang", lang, str(write("f.txt", text + "\n"))))
+    assert [(f["match"], f["suggestions"][0]) for f in found] == [(typo, fix)]

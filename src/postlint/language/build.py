@@ -19,7 +19,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Iterable
 
-BUILD_VERSION = 2
+BUILD_VERSION = 3
 WORD = re.compile(r"^[^\W\d_]+(?:['’-][^\W\d_]+)*$")
 TRIGRAMS_KEPT = 3000
 
@@ -154,10 +154,22 @@ def _trigrams(zipf: dict[str, float], top: int = 20000) -> dict[str, float]:
     return {t: round(math.log10(n / total), 3) for t, n in counts.most_common(TRIGRAMS_KEPT)}
 
 
+def fused(word: str, known: Any, zipf: Any) -> tuple[str, str] | None:
+    """(head, tail) when `word` is a very common short word run into the next one:
+    napewno (na pewno), wogóle (w ogóle), porfavor (por favor)."""
+    for i in range(1, min(3, len(word) - 3) + 1):
+        head, tail = word[:i], word[i:]
+        if head in known and tail in known and zipf(head) >= 5.5 and zipf(tail) >= 4.0:
+            return head, tail
+    return None
+
+
 def likely_misspelling(word: str, z: float, hun: set[str], zipf: dict[str, float],
                        variants: dict[str, float], alphabet: str) -> bool:
     """A common-in-the-wild form that is a typo of a much more frequent dictionary word."""
     if variants.get(word, -1) > z:  # juz for już, dont for don't
+        return True
+    if fused(word, hun, lambda w: zipf.get(w, 0.0)):
         return True
     for v in edits1(word, alphabet):
         if v in hun and zipf.get(v, 0) - z >= 2.0:

@@ -150,9 +150,17 @@ def _suggest(lex: Lexicon, word: str, limit: int, ok: Any, max_edits: int) -> tu
     for cand in first:
         if cand not in scored and ok(cand) and lex.zipf(cand) > 0:
             bonus = 12.0 if strip_accents(cand) == plain else 10.0
-            if len(cand) == len(word) + 1 and _doubled(cand, word):
-                bonus += 1.5  # finaly -> finally, tomorow -> tomorrow: a missed double letter
+            if len(cand) == len(word) + 1:  # a left-out letter is the commonest typo
+                bonus += 1.0
+                if _doubled(cand, word):
+                    bonus += 1.5  # finaly -> finally, tomorow -> tomorrow: a missed double
             scored[cand] = bonus + lex.zipf(cand)
+    if max_edits >= 2:  # napewno -> "na pewno": two words run together
+        from .build import fused
+
+        pair = fused(word, _Known(ok), lex.zipf)
+        if pair is not None:  # above one-edit fixes, below diacritics-only ones (haper: håper)
+            scored[" ".join(pair)] = 15.0 + lex.zipf(pair[1])
     if not scored and len(word) <= 12 and max_edits >= 2:
         for mid in first:
             for cand in _edits1(mid, lex.alphabet):
@@ -162,6 +170,16 @@ def _suggest(lex: Lexicon, word: str, limit: int, ok: Any, max_edits: int) -> tu
     ranked = sorted((c for c in scored if c != word and len(c) >= shortest),
                     key=lambda c: (-scored[c], c))
     return tuple(ranked[:limit])
+
+
+class _Known:
+    """`in` for a predicate, so `build.fused` can take either a set or a lexicon check."""
+
+    def __init__(self, ok: Any):
+        self.ok = ok
+
+    def __contains__(self, word: str) -> bool:
+        return self.ok(word)
 
 
 def _doubled(longer: str, shorter: str) -> bool:
