@@ -140,8 +140,9 @@ def main() -> None:
           f"{len(posts)} posts in {best:.2f} s best / {median:.2f} s median = "
           f"{len(posts) / median:,.0f} posts/s")
     _, times = in_process(queue(args.posts, clean_only=True), args.repeat)
+    median = statistics.median(times)
     print(f"lexicon rules, in-process, clean posts only: {len(posts)} posts in "
-          f"{statistics.median(times):.2f} s median = {len(posts) / statistics.median(times):,.0f} posts/s")
+          f"{median:.2f} s median = {len(posts) / median:,.0f} posts/s")
     wall = cli(posts)
     print(f"postlint check (sensitive+profanity), cold CLI: {len(posts)} posts in {wall:.2f} s "
           f"= {len(posts) / wall:,.0f} posts/s")

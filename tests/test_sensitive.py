@@ -23,7 +23,8 @@ FILES = [DATA / "sensitive" / "positives.yaml", DATA / "profanity" / "positives.
          DATA / "sensitive" / "heldout.yaml", DATA / "sensitive" / "heldout2.yaml"]
 # heldout*: written after the lexicons; their first run is quoted in the README before any fix
 LANGS = ("en", "es", "pl", "nb")
-TOPIC_RULES = ("religion", "politics", "violence", "sexual", "tragedy", "substances", "discrimination")
+TOPIC_RULES = ("religion", "politics", "violence", "sexual", "tragedy", "substances",
+               "discrimination")
 PROFANITY_RULES = ("swearing", "slur", "masked", "hostility")
 SELECT = ("--select", "sensitive", "--select", "profanity")
 
@@ -151,7 +152,8 @@ def test_inflected_forms_match(check, write, lang, text, match):
 
 
 def test_english_terms_apply_in_other_languages_but_local_words_can_veto(check, write):
-    mixed = write("mixed.md", "---\nlanguage: es\n---\nNuestro equipo está bien tras el mass shooting.\n")
+    mixed = write("mixed.md",
+                  "---\nlanguage: es\n---\nNuestro equipo está bien tras el mass shooting.\n")
     norwegian = write("fag.md", "---\nlanguage: nb\n---\nNytt fag: kaffebrenning.\n")
     english = write("fag-en.md", "---\nlanguage: en\n---\nWhat a fag.\n")
     r = check(*SELECT, str(mixed), str(norwegian), str(english))
@@ -176,7 +178,8 @@ def test_case_sensitive_names_do_not_match_common_words(check, write):
 
 
 def test_masked_profanity_and_innocent_symbols(check, write):
-    draft = write("m.md", "---\nlanguage: en\n---\nWhat the f*ck. Sh!t happens. Galaxy A55 and @ssense, 50%* off.\n")
+    draft = write("m.md", "---\nlanguage: en\n---\n"
+                          "What the f*ck. Sh!t happens. Galaxy A55 and @ssense, 50%* off.\n")
     r = check("--select", "profanity", str(draft))
     assert [(f["rule"], f["match"]) for f in r.json["findings"]] == [
         ("profanity.masked", "f*ck"), ("profanity.masked", "Sh!t")]
@@ -219,7 +222,8 @@ USER_RULE = """\
 
 def test_user_rules_dir_adds_a_topic_without_python(check, write, tmp_path):
     write("myrules/acme.yaml", USER_RULE)
-    draft = write("d.md", "---\nlanguage: en\n---\nNo picket lines here. Join our picket line dance class!\n")
+    draft = write("d.md", "---\nlanguage: en\n---\n"
+                          "No picket lines here. Join our picket line dance class!\n")
     draft_pl = write("e.md", "---\nlanguage: pl\n---\nPikieta pod biurem? U nas kawa.\n")
     r = check("--rules", str(tmp_path / "myrules"), "--select", "sensitive.acme-competitors",
               str(draft), str(draft_pl))

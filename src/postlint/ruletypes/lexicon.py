@@ -48,6 +48,8 @@ OPTIONS = {
     "requires": y.choice("promotion"),
 }
 
+Match = tuple[int, int, str]  # (start, end, entry as written in YAML)
+
 MEMO_LIMIT = 200_000  # distinct tokens remembered per index (bounded memory on huge queues)
 MIN_STEM = 3  # a shorter `stem*` would match half the dictionary
 LEET = {"a": "4@", "e": "3", "i": "1!", "o": "0", "s": "5$", "t": "7", "l": "1", "g": "9", "u": "v"}
@@ -162,7 +164,8 @@ def _check_entry(entry: str) -> None:
         raise ValueError(f"entry {entry!r} starts with `*`; write a word first")
     for piece in pieces:
         if piece.endswith("*") and piece != "*" and len(piece.rstrip("*")) < MIN_STEM:
-            raise ValueError(f"entry {entry!r}: a stem needs at least {MIN_STEM} letters before `*`")
+            raise ValueError(
+                f"entry {entry!r}: a stem needs at least {MIN_STEM} letters before `*`")
 
 
 def prepare(options: dict[str, Any]) -> dict[str, Any]:
@@ -227,10 +230,10 @@ def _hashtags(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(textspans.hashtags(text))
 
 
-def find(index: Index, text: str, lang: str) -> list[tuple[int, int, str]]:
+def find(index: Index, text: str, lang: str) -> list[Match]:
     """(start, end, entry) of every match, longest first where several start at one token."""
     tokens = _tokens(text, lang)
-    found: list[tuple[int, int, str]] = []
+    found: list[Match] = []
     memo = index.memo
     for i, (tok_text, lower, lemma, start, _) in enumerate(tokens):
         candidates = memo.get((tok_text, lemma))  # inlined: this loop is the hot path
@@ -238,7 +241,7 @@ def find(index: Index, text: str, lang: str) -> list[tuple[int, int, str]]:
             candidates = index.candidates(tok_text, lower, lemma)
         if not candidates:
             continue
-        best: tuple[int, int, str] | None = None
+        best: Match | None = None
         for pattern in candidates:
             n = len(pattern.words)
             if i + n > len(tokens):
@@ -293,7 +296,7 @@ def _masked_regex(entries: list[str]) -> Masked | None:
     return Masked(regex.compile(pattern, regex.IGNORECASE), frozenset(words), tuple(stems))
 
 
-def find_masked(masked: Masked | None, text: str) -> list[tuple[int, int, str]]:
+def find_masked(masked: Masked | None, text: str) -> list[Match]:
     """Disguised spellings only: the plain word is the swearing rule's job."""
     if masked is None:
         return []
@@ -394,7 +397,7 @@ def _compiled(rule: Any, ctx: Any, kind: str, term_lang: str) -> Any:
                         lambda: _build(rule, kind, term_lang))
 
 
-def _term_matches(rule: Any, ctx: Any, text: str, lang: str, langs: list[str]) -> list[tuple[int, int, str]]:
+def _term_matches(rule: Any, ctx: Any, text: str, lang: str, langs: list[str]) -> list[Match]:
     """Raw matches of the rule's terms (post language and `also` languages), no vetoes."""
     if rule.options.get("match") == "masked":
         return [m for t in langs if (rx := _compiled(rule, ctx, "masked", t)) is not None
@@ -408,11 +411,11 @@ def _term_matches(rule: Any, ctx: Any, text: str, lang: str, langs: list[str]) -
     return found
 
 
-def _overlaps(span: tuple[int, int, str], others: list[tuple[int, int, str]]) -> bool:
+def _overlaps(span: Match, others: list[Match]) -> bool:
     return any(s < span[1] and span[0] < e for s, e, _ in others)
 
 
-def matches(post: Post, rule: Any, ctx: Any) -> list[tuple[int, int, str]]:
+def matches(post: Post, rule: Any, ctx: Any) -> list[Match]:
     """Non-overlapping (start, end, entry) matches of the rule in the post, exceptions removed."""
     from ..language import resolve
 
@@ -424,7 +427,7 @@ def matches(post: Post, rule: Any, ctx: Any) -> list[tuple[int, int, str]]:
         return []
     unless = [i for i in (_compiled(rule, ctx, "unless", t) for t in langs) if i is not None]
     vetoes = [m for index in unless for m in find(index, text, lang)]
-    kept: list[tuple[int, int, str]] = []
+    kept: list[Match] = []
     for m in sorted(found, key=lambda m: (m[0], -m[1])):
         if not _overlaps(m, vetoes) and not _overlaps(m, kept):
             kept.append(m)
