@@ -26,7 +26,8 @@ cue (`postlint.promotion.promo_cues`): a tragedy used to sell.
 
 Matching is a dictionary lookup per token into an index of first words (an automaton over
 tokens), built once per rule and language per process, so the cost is independent of the size
-of the lexicon.
+of the lexicon. Before that, a spaCy-free screen (one regex of word beginnings) skips posts no
+entry can match: a clean draft never loads spaCy.
 """
 
 from __future__ import annotations
