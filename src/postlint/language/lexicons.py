@@ -160,7 +160,7 @@ def _suggest(lex: Lexicon, word: str, limit: int, ok: Any, max_edits: int) -> tu
 
         pair = fused(word, _Known(ok), lex.zipf)
         if pair is not None:  # above one-edit fixes, below diacritics-only ones (haper: håper)
-            scored[" ".join(pair)] = 15.0 + lex.zipf(pair[1])
+            scored[" ".join(pair)] = 11.0 + lex.zipf(pair[1])
     if not scored and len(word) <= 12 and max_edits >= 2:
         for mid in first:
             for cand in _edits1(mid, lex.alphabet):

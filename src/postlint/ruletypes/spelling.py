@@ -20,6 +20,7 @@ from typing import Any, Iterator
 import regex
 
 from .. import language, textspans
+from ..language.build import fused
 from ..language.detect import MIN_COVERAGE
 from .. import yamlfile as y
 from ..errors import UsageError
@@ -102,6 +103,8 @@ class Checker:
             return True
         if any(v in self.lex.known for v in self.lex.accent_variants(word)):
             return False  # juz, tambien, bondene: a native word missing its diacritics
+        if fused(word, self.lex.known, self.lex.zipf):
+            return False  # narazie is "na razie", not naraz + -ie
         if self._single(word):
             return True
         if word.endswith("'s") and self._single(word[:-2]):  # Acme's, barista's
