@@ -2,8 +2,8 @@
 
 `resolve` uses the post's own `language`, then `--lang`, then detection restricted to the
 config's `languages` (see `detect.py`); `detection` says whether that guess was sure.
-`tokenize` uses spaCy's blank pipeline and the lookup lemma table (looked up lower-cased) of
-spacy-lookups-data where one exists. Languages themselves are data: `rules/languages.yaml`
+`tokenize` splits with a regex and looks lemmas up (lower-cased) in spaCy's lookup table from
+spacy-lookups-data where one exists, compiled once into a memory-mapped trie. Languages themselves are data: `rules/languages.yaml`
 (`kind: languages`); their lexicons (`lexicons.py`, built by `build.py`) are memory-mapped
 tries built once.
 The API below is what rule types build on; keep it stable.
@@ -11,6 +11,8 @@ The API below is what rule types build on; keep it stable.
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -90,43 +92,73 @@ def resolve(post: Any, ctx: Any) -> str:
     return normalise(ctx.config.languages[0]) if ctx.config.languages else "en"
 
 
-@lru_cache(maxsize=None)
-def pipeline(lang: str) -> Any:
-    """spaCy blank pipeline for `lang`, with the lookup lemmatizer when a table exists."""
-    import spacy
-
-    try:
-        nlp = spacy.blank(lang)
-    except Exception:  # a language spaCy does not know: tokenise as multi-language
-        nlp = spacy.blank("xx")
-    try:
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-        nlp.initialize()
-    except Exception:  # no lookup table for this language (pl, nb): lemma = lower form
-        if "lemmatizer" in nlp.pipe_names:
-            nlp.remove_pipe("lemmatizer")
-    return nlp
+# URLs, e-mails and @mentions stay whole (as in spaCy's tokenizer); words split at
+# apostrophes ("Trump's" -> "Trump", "'s") and hyphens; any other symbol is its own token.
+_TOKEN = re.compile(r"""(?:https?://|www\.)[^\s<>"']+[^\s<>"'.,;:!?)\]]"""
+                    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w+|\w+|['\u2019]\w+|\S")
 
 
 def tokenize(text: str, lang: str) -> list[Token]:
-    """Tokens with offsets; the lemma is looked up lower-cased, so "Shootings" -> "shooting"."""
-    nlp = pipeline(lang)
-    table = _lemma_table(lang)
+    """Tokens with offsets and lower-cased lookup lemmas ("Shootings" -> "shooting").
+
+    Lemmas come from spaCy's lookup tables (spacy-lookups-data), compiled once into a
+    memory-mapped trie; tokenising with a regex instead of spaCy's tokenizer keeps
+    `import spacy` (0.5-1 s) off every run. Lexicon entries are split by this same function,
+    so entries and posts always agree on token boundaries.
+    """
+    lemmas = lemma_table(lang)
     tokens = []
-    for tok in nlp.make_doc(text):
-        if tok.is_space:
-            continue
-        lower = tok.lower_
-        lemma = str(table.get(lower, lower)).lower() if table is not None else lower
-        tokens.append(Token(tok.text, tok.idx, tok.idx + len(tok.text), lower, lemma))
+    for match in _TOKEN.finditer(text):
+        word = match.group()
+        lower = word.lower()
+        lemma = lemmas.get(lower) if lemmas is not None else None
+        tokens.append(Token(word, match.start(), match.end(), lower, lemma[0].decode() if lemma else lower))
     return tokens
 
 
 @lru_cache(maxsize=None)
-def _lemma_table(lang: str) -> Any:
-    """The lookup lemma table of the pipeline, or None (pl, nb and others have none)."""
-    nlp = pipeline(lang)
-    if "lemmatizer" not in nlp.pipe_names:
+def lemma_table(lang: str) -> Any:
+    """spaCy's `lemma_lookup` table for `lang` as a marisa BytesTrie, or None (pl has none).
+
+    Built once with spaCy's own lookups loader and kept in the cache folder under a key of
+    the table's bytes; later runs only memory-map the trie (milliseconds, no spaCy import).
+    """
+    import importlib.resources
+
+    import marisa_trie
+
+    from ..cache import cache_dir, content_key
+
+    source = importlib.resources.files("spacy_lookups_data") / "data" / f"{lang}_lemma_lookup.json.gz"
+    if not source.is_file():
         return None
-    lookups = nlp.get_pipe("lemmatizer").lookups
-    return lookups.get_table("lemma_lookup") if lookups.has_table("lemma_lookup") else None
+    path = cache_dir() / "lemmas" / f"{lang}-{content_key(source.read_bytes())}.marisa"
+    trie = marisa_trie.BytesTrie()
+    try:
+        return trie.mmap(str(path))
+    except (OSError, ValueError, RuntimeError):
+        pass
+    from spacy.lookups import load_lookups
+
+    table = load_lookups(lang, ["lemma_lookup"]).get_table("lemma_lookup")
+    words = json_table(source)
+    trie = marisa_trie.BytesTrie(
+        (word.lower(), str(table.get(word, word)).lower().encode()) for word in words
+        if str(table.get(word, word)).lower() != word.lower())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        trie.save(str(tmp))
+        os.replace(tmp, path)
+    except OSError:
+        pass  # an unwritable cache only costs this build again next run
+    return trie
+
+
+def json_table(source: Any) -> list[str]:
+    """The words of a gzipped JSON lookup table (the keys spaCy's table is built from)."""
+    import gzip
+    import json
+
+    with source.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
+        return list(json.load(handle))
