@@ -272,3 +272,16 @@ def test_words_run_together_are_typos_with_the_split_as_suggestion(lang, text, t
                                                                   check):
     found = findings(check(*SPELLING, "--lang", lang, str(write("f.txt", text + "\n"))))
     assert [(f["match"], f["suggestions"][0]) for f in found] == [(typo, fix)]
+
+
+def test_hashtag_in_another_brand_language_is_not_a_typo(write, cli, tmp_path):
+    """A brand publishing in English and Polish tags English posts #kawiarnia; a brand that only
+    publishes in English gets the finding."""
+    post = write("both/p.txt", "---\nlanguage: en\n---\nFresh coffee every morning #kawiarnia\n")
+    write("both/.postlint.yaml", "languages: [en, pl]\n")
+    run = cli("check", "--format", "json", "--offline", "--select", "spelling", str(post))
+    assert [f["rule"] for f in run.json["findings"]] == []
+    only = write("en/p.txt", "---\nlanguage: en\n---\nFresh coffee every morning #kawiarnia\n")
+    write("en/.postlint.yaml", "languages: [en]\n")
+    run = cli("check", "--format", "json", "--offline", "--select", "spelling", str(only))
+    assert [f["rule"] for f in run.json["findings"]] == ["spelling.hashtag"]

@@ -110,7 +110,7 @@ def check(paths, config_file, fmt, fail_on, min_severity, offline, no_cache, now
         with QueueProgress(enabled=not quiet) as progress:
             result = run(list(paths), settings, Path(config_file) if config_file else None, jobs,
                          note, keep_posts=fmt == "html",  # the html report shows each post's text
-                         progress=progress)
+                         progress=progress, rules=rules)
     except UsageError as exc:
         _fail(exc)
         return

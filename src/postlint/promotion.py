@@ -111,9 +111,17 @@ def promo_cues(text: str, lang: str, ctx: Any) -> list[tuple[int, int, str]]:
     `lang` picks the language's cues; English cues are always added. `ctx` is the run
     context (for user data folders and caching); None uses the built-in data only.
     """
-    import regex
-
     code = normalise_lang(lang)
+    memo = ctx.resource("promotion:memo", dict) if ctx is not None else {}
+    key = (text, code)
+    if key not in memo:  # several rules ask about the same post: scan it once
+        if len(memo) > 4096:
+            memo.clear()
+        memo[key] = _scan(text, code, ctx)
+    return list(memo[key])
+
+
+def _scan(text: str, code: str, ctx: Any) -> tuple[tuple[int, int, str], ...]:
     table = _table(ctx)
     cues = [c for c in table.get("en", ()) if code not in c.not_in]
     if code != "en":
@@ -126,7 +134,7 @@ def promo_cues(text: str, lang: str, ctx: Any) -> list[tuple[int, int, str]]:
                     found.append((m.start(), m.end(), cue.label or m.group().lower()))
         except TimeoutError:
             continue  # a pathological user pattern: skip it rather than hang the run
-    return _without_overlaps(found)
+    return tuple(_without_overlaps(found))
 
 
 def _without_overlaps(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

@@ -104,10 +104,14 @@ def run(
     note: Callable[[str], None] = lambda message: None,
     keep_posts: bool = False,
     progress: Callable[[int], None] = lambda done: None,
+    rules: list[Rule] | None = None,
 ) -> Result:
-    """Lint every post under `paths`. Raises UsageError for a bad config or rule file."""
+    """Lint every post under `paths`. Raises UsageError for a bad config or rule file.
+
+    `rules`: the already loaded rules (the CLI has them), so they are not loaded twice.
+    """
     kept: dict[tuple[str, int], Post] = {}
-    linter = _Linter(settings)
+    linter = _Linter(settings, rules)
     resolver = ConfigResolver(config_file)
     errors: list[UsageError] = []
     summary = Summary()
@@ -128,6 +132,16 @@ def run(
         head = list(islice(chunks, 2))
         jobs = (os.cpu_count() or 1) if len(head) > 1 else 1
         chunks = chain(head, chunks)
+    if jobs > 1:
+        # Check the first chunk here before forking: the workers inherit warm resources
+        # (dictionaries, matchers, compiled cues) instead of each building its own.
+        first = next(chunks, None)
+        if first is not None:
+            found = linter.lint(*first)
+            findings.extend(found)
+            progress(len(first[1]))
+            if keep_posts:
+                _keep(first[1], found, kept)
     if jobs <= 1:
         done = 0
         for config, posts in chunks:
@@ -141,7 +155,7 @@ def run(
         global _WORKER
         _WORKER = linter  # inherited by forked workers: no second rule load
         try:
-            done = 0
+            done = len(first[1]) if first is not None else 0
             for posts, found in _run_pool(chunks, settings, jobs):
                 done += len(posts)
                 progress(done)

@@ -13,7 +13,8 @@ from typing import Iterator
 URL = re.compile(r"""(?i)\b(?:https?://|www\.)[^\s<>"'`]+""")
 TRAILING = ".,;:!?'\")]}>»”’…"
 HASHTAG = re.compile(r"(?<![\w&#/])#(\w*[^\W\d_]\w*)")
-MENTION = re.compile(r"(?<![\w@./])@(\w{1,30})(@[\w.-]+\.\w+)?")
+# Instagram and TikTok handles may contain dots (@ola.nordmann); a trailing dot is punctuation.
+MENTION = re.compile(r"(?<![\w@./])@(\w(?:[\w.]{0,28}\w)?)(@[\w.-]+\.\w+)?")
 
 
 def _trim(text: str, start: int, end: int) -> int:

@@ -95,7 +95,7 @@ def resolve(post: Any, ctx: Any) -> str:
 # URLs, e-mails and @mentions stay whole (as in spaCy's tokenizer); words split at
 # apostrophes ("Trump's" -> "Trump", "'s") and hyphens; any other symbol is its own token.
 _TOKEN = re.compile(r"""(?:https?://|www\.)[^\s<>"']+[^\s<>"'.,;:!?)\]]"""
-                    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w+|\w+|['\u2019]\w+|\S")
+                    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w(?:[\w.]*\w)?|\w+|['\u2019]\w+|\S")
 
 
 def tokenize(text: str, lang: str) -> list[Token]:

@@ -266,8 +266,17 @@ def _sentence_start(text: str, start: int) -> bool:
     return ch in SENTENCE_END or not (ch.isalnum() or ch in ",)")
 
 
-def words(text: str) -> Iterator[tuple[int, int, str]]:
+def words(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, word) of every word that could be misspelled: no codes, numbers, URLs."""
+    return _words(text)
+
+
+@lru_cache(maxsize=1024)  # the spelling rules of one post share one scan
+def _words(text: str) -> tuple[tuple[int, int, str], ...]:
+    return tuple(_iter_words(text))
+
+
+def _iter_words(text: str) -> Iterator[tuple[int, int, str]]:
     skipped = _skipped_spans(text)
     for chunk in CHUNK.finditer(text):
         piece = chunk.group()
@@ -337,12 +346,25 @@ def _hashtags(post: Post, rule, ctx, checker: Checker, limit: int) -> Iterator[F
         body = tag[1:]
         if tag.lower() in approved or _norm(body) in checker.accept:
             continue
+        if _known_elsewhere(_norm(body), checker.lang, ctx):
+            continue  # #kawa on an English post of a brand that also posts in Polish
         fixed = _fix_hashtag(body, checker)
         if fixed is None:
             continue
         part, correction, new_body = fixed
         yield rule.finding(post, (start, end), suggestions=["#" + new_body],
                            part=part, correction=correction, language=checker.name)
+
+
+def _known_elsewhere(word: str, lang: str, ctx) -> bool:
+    """Is `word` a word of another of the brand's languages? Brands reuse their tags across
+    the languages they publish in."""
+    for other in dict.fromkeys(language.normalise(x) for x in ctx.config.languages):
+        if other != lang:
+            checker = _checker(other, ctx)
+            if checker is not None and checker.knows(word):
+                return True
+    return False
 
 
 def _fix_hashtag(body: str, checker: Checker) -> tuple[str, str, str] | None:
