@@ -34,11 +34,12 @@ def _parse_now(ctx: click.Context, param: click.Parameter, value: str | None) ->
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def _load_rules(rule_dirs: tuple[str, ...]) -> list:
+def _load_rules(rule_dirs: tuple[str, ...], prepare: bool = True) -> list:
+    """All rules; `prepare=False` for listing and explaining, which never run them."""
     from .rules import load_rules
 
     try:
-        return load_rules(Path(d) for d in rule_dirs)
+        return load_rules((Path(d) for d in rule_dirs), prepare)
     except UsageError as exc:
         _fail(exc)
         raise  # unreachable
@@ -141,7 +142,7 @@ def check(paths, config_file, fmt, fail_on, min_severity, offline, no_cache, now
 @rules_option
 def list_rules(category, rule_dirs) -> None:
     """List every loaded rule: id, category, severity, summary."""
-    rules = _load_rules(rule_dirs)
+    rules = _load_rules(rule_dirs, prepare=False)
     if category:
         rules = [r for r in rules if r.category == category]
         if not rules:
@@ -169,7 +170,7 @@ def explain(rule_id, rule_dirs) -> None:
         except UsageError as exc:
             _fail(exc)
         return
-    rules = _load_rules(rule_dirs)
+    rules = _load_rules(rule_dirs, prepare=False)
     by_id = {r.id: r for r in rules}
     rule = by_id.get(rule_id)
     if rule is None:

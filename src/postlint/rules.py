@@ -144,7 +144,7 @@ def read_data(path: Path) -> Any:
     return memo("yaml", key, lambda: y.load(path, text=text)[0])
 
 
-def load_file(path: Path) -> list[Rule]:
+def load_file(path: Path, prepare: bool = True) -> list[Rule]:
     """Rules of one file. A file with a top-level `kind:` is data for a rule type, not rules.
 
     Parsing and validation (the slow part) are memoised by the file's content; `prepare`
@@ -154,7 +154,7 @@ def load_file(path: Path) -> list[Rule]:
 
     text, key = _read_text(path)
     items = memo("rules", key, lambda: _validated_items(path, text))
-    return [_build(item, line, path) for item, line in items]
+    return [_build(item, line, path, prepare) for item, line in items]
 
 
 def _validated_items(path: Path, text: str) -> list[tuple[dict[str, Any], int]]:
@@ -185,14 +185,16 @@ def _validated_items(path: Path, text: str) -> list[tuple[dict[str, Any], int]]:
             )
         module = rule_type(item["type"])
         y.validate(item_node, {**COMMON, **module.OPTIONS}, where, str(item["id"]))
+        _build(item, line, path)  # `prepare` errors (a bad pattern) are part of validation
         items.append((item, line))
     return items
 
 
-def _build(item: dict[str, Any], line: int, path: Path) -> Rule:
-    module = rule_type(item["type"])
+def _build(item: dict[str, Any], line: int, path: Path, compile_options: bool = True) -> Rule:
+    """A Rule from validated data; `compile_options=False` (listing rules) skips `prepare`
+    and so never imports the rule-type modules."""
     options = {k: v for k, v in item.items() if k not in COMMON}
-    prepare = getattr(module, "prepare", None)
+    prepare = getattr(rule_type(item["type"]), "prepare", None) if compile_options else None
     if prepare is not None:
         try:
             options = prepare(options)
@@ -239,14 +241,14 @@ def load_data(kind: str, extra_dirs: Iterable[Path | str] = ()) -> list[tuple[Pa
     return found
 
 
-def load_rules(extra_dirs: Iterable[Path] = ()) -> list[Rule]:
+def load_rules(extra_dirs: Iterable[Path] = (), prepare: bool = True) -> list[Rule]:
     """Built-in rules, then user rules; a user rule with a built-in id replaces it."""
     by_id: dict[str, Rule] = {}
     for directory in rule_dirs(extra_dirs):
         if not directory.is_dir():
             raise UsageError("rules directory not found", str(directory))
         for path in rule_files(directory):
-            for rule in load_file(path):
+            for rule in load_file(path, prepare):
                 by_id[rule.id] = rule
     return sorted(by_id.values(), key=lambda r: r.id)
 
