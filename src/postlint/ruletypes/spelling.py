@@ -346,11 +346,9 @@ def _hashtags(post: Post, rule, ctx, checker: Checker, limit: int) -> Iterator[F
         body = tag[1:]
         if tag.lower() in approved or _norm(body) in checker.accept:
             continue
-        if _known_elsewhere(_norm(body), checker.lang, ctx):
-            continue  # #kawa on an English post of a brand that also posts in Polish
         fixed = _fix_hashtag(body, checker)
-        if fixed is None:
-            continue
+        if fixed is None or _known_elsewhere(_norm(body), checker.lang, ctx):
+            continue  # (#kawiarnia on an English post of a brand that also posts in Polish)
         part, correction, new_body = fixed
         yield rule.finding(post, (start, end), suggestions=["#" + new_body],
                            part=part, correction=correction, language=checker.name)
