@@ -94,11 +94,12 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Maps merge key by key, everything else (lists too) replaces: `extends` and data files."""
     merged = dict(base)
     for key, value in override.items():
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
+            merged[key] = merge(merged[key], value)
         else:
             merged[key] = value
     return merged
@@ -136,7 +137,7 @@ def _load_raw(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], list]
             raise UsageError(f"extends: no such file {data['extends']!r}", str(path),
                              y.find_line(node, "extends"))
         base, base_refs = _load_raw(base_path, (*seen, path))
-        data = _merge(base, {k: v for k, v in data.items() if k != "extends"})
+        data = merge(base, {k: v for k, v in data.items() if k != "extends"})
         refs = base_refs + refs
     return data, refs
 

@@ -20,6 +20,7 @@ from typing import Any, Iterator
 
 import regex
 
+from ..config import merge
 from .. import textspans
 from .. import yamlfile as y
 from ..errors import UsageError
@@ -113,16 +114,6 @@ class Mention:
 
 
 # --- loading the data ----------------------------------------------------------------------
-
-
-def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
 
 
 def _fail(message: str, path: Path | str, line: int | None) -> UsageError:
@@ -242,7 +233,7 @@ def load(ctx) -> Data:
     """Merge every `kind: dates` file (built-in first, then --rules folders) and compile it."""
     merged: dict[str, Any] = {}
     for path, _ in ctx.data("dates"):
-        merged = _merge(merged, _check_file(Path(path)))
+        merged = merge(merged, _check_file(Path(path)))
     thresholds = merged.get("thresholds") or {}
 
     def month_day(text: str) -> tuple[int, int]:
