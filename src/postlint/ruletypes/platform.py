@@ -72,9 +72,9 @@ def weighed_length(text: str, method: dict[str, Any], limit: int) -> tuple[int, 
         if total > limit and cut == len(text):
             cut = at
 
-    # ASCII weighs 1 in every method and is one grapheme per character: count it without
-    # the grapheme regex (the common case, and this rule runs on every post).
-    plain = text.isascii()
+    # ASCII weighs 1 in every method and is one grapheme per character, and `characters`
+    # counts code points: both are counted without the grapheme regex (this runs on every post).
+    plain = unit == "characters" or text.isascii()  # one unit per code point
     for start, end in [*url_spans, (len(text), len(text))]:
         if plain:
             if total + (start - pos) > limit and cut == len(text):

@@ -365,6 +365,7 @@ def _known_elsewhere(word: str, lang: str, ctx) -> bool:
     return False
 
 
+@lru_cache(maxsize=8192)  # a queue repeats its tags: segment each one once per checker
 def _fix_hashtag(body: str, checker: Checker) -> tuple[str, str, str] | None:
     """(misspelled part, its correction, corrected tag body) or None when the tag is fine."""
     if any(c.isdigit() for c in body) and not any(c.isupper() for c in body[1:]):
