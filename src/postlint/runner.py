@@ -49,13 +49,13 @@ class _Linter:
     def __init__(self, settings: Settings, rules: list[Rule] | None = None):
         self.settings = settings
         self.rules = rules if rules is not None else load_rules(Path(d) for d in settings.rule_dirs)
-        self._active: dict[int, tuple[list[Rule], Context]] = {}
-        self._configs: list[Config] = []  # keep configs alive so id() stays unique
+        self._active: dict[str | None, tuple[list[Rule], Context]] = {}
 
     def for_config(self, config: Config) -> tuple[list[Rule], Context]:
-        key = id(config)
+        # Keyed by the config's file, not the object: a worker receives a fresh copy of the
+        # config with every chunk, and must keep its warm Context (matchers, caches) anyway.
+        key = config.path
         if key not in self._active:
-            self._configs.append(config)
             active = configure(self.rules, config, self.settings.select, self.settings.ignore)
             self._active[key] = (active, Context(config, self.settings.options))
         return self._active[key]
