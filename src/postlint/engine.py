@@ -36,6 +36,10 @@ class Context:
     config: Config
     options: Options
     cache: dict[str, Any] = field(default_factory=dict)  # per-process resources, keyed by name
+    # What several rules compute about the same post (its language, its tokens): kept for
+    # the post being checked only, so memory does not grow with the queue.
+    _post: Post | None = field(default=None, repr=False)
+    _post_memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def now(self) -> datetime:
@@ -46,6 +50,17 @@ class Context:
         if key not in self.cache:
             self.cache[key] = build()
         return self.cache[key]
+
+    def memo(self, post: Post, key: str, build: Any) -> Any:
+        """`build()` once per post for every rule that asks (a post's language is needed by
+        two dozen rules). Keyed by identity: the object is held, so its id cannot be reused."""
+        if post is not self._post:
+            self._post = post
+            self._post_memo = {}
+        memo = self._post_memo
+        if key not in memo:
+            memo[key] = build()
+        return memo[key]
 
     def data(self, kind: str) -> list[tuple[Any, Any]]:
         """(path, content) of every `kind:` data file in built-in and --rules folders, cached."""

@@ -82,6 +82,10 @@ def detection(post: Any, ctx: Any) -> Any:
 def resolve(post: Any, ctx: Any) -> str:
     """The language code of a post: its own field, --lang, else detection among the config's
     `languages` (the best guess even when unsure; `detection` tells whether it was sure)."""
+    return ctx.memo(post, "language", lambda: _resolve(post, ctx))
+
+
+def _resolve(post: Any, ctx: Any) -> str:
     if post.language:
         return normalise(post.language)
     if ctx.options.lang:
