@@ -1,9 +1,19 @@
-"""Generate a realistic scheduled-post queue: mixed languages, hashtags, mentions, links.
+"""Generate scheduled-post queues: mixed languages, hashtags, mentions, links.
 
-    python benchmarks/corpus.py --posts 10000 --out benchmarks/out/queue.jsonl [--link-base URL]
+    python benchmarks/corpus.py --posts 10000 --out benchmarks/out/queue.jsonl [--kind varied]
+
+Two kinds:
+
+- `templates`: 17 clean brand templates in four languages (few distinct texts). Every
+  per-text memo hits, so it measures the engine's floor, and the link benchmark uses it.
+- `varied` (default): posts assembled from the repository's labelled test texts in all four
+  languages (clean brand posts, sensitive and hostile posts, personal posts, hashtag cases,
+  real edited prose), two sentences each, with products, prices, hashtags, mentions and links
+  drawn at random, and a typo injected into 1 post in 25. Nearly every text is distinct, as
+  in a real agency queue, so memoisation does not flatter the numbers.
 
 Links point at `--link-base` (default a loopback address), so a link-checking benchmark can
-serve them from a local server; 1 in 10 distinct URLs per post keeps the set realistic.
+serve them from a local server.
 """
 
 from __future__ import annotations
@@ -68,18 +78,92 @@ def generate(n: int, link_base: str, distinct_links: int, seed: int = 7):
         }
 
 
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+LANGS = ("en", "es", "pl", "nb")
+
+
+def _sentences() -> dict[str, list[str]]:
+    """Every labelled or real text in tests/data, by language, split into sentences."""
+    import re
+
+    import yaml
+
+    pool: dict[str, list[str]] = {lang: [] for lang in LANGS}
+    for path in sorted(DATA.glob("*/*.yaml")):
+        for post in (yaml.safe_load(path.read_text("utf-8")) or {}).get("posts") or []:
+            lang = post.get("language") or post.get("lang")
+            text = post.get("text") or post.get("message")
+            if lang in pool and text:
+                pool[lang].append(text)
+    for path in sorted(DATA.glob("spelling/**/*.txt")):
+        lang = path.name.split("-")[1].split(".")[0] if path.name.startswith("clean-") \
+            else path.name.split("-")[0]
+        if lang in pool:
+            for line in path.read_text("utf-8").splitlines():
+                if line.strip() and not line.startswith("#"):
+                    pool[lang] += [s for s in re.split(r"(?<=[.!?])\s+", line.strip()) if len(s) > 15]
+    return pool
+
+
+def _typo(rng: random.Random, text: str) -> str:
+    """Swap two adjacent letters of one longer word: the everyday typo."""
+    words = text.split(" ")
+    long_words = [i for i, w in enumerate(words) if len(w) >= 6 and w.isalpha()]
+    if not long_words:
+        return text
+    i = rng.choice(long_words)
+    w = words[i]
+    j = rng.randrange(1, len(w) - 2)
+    words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2:]
+    return " ".join(words)
+
+
+def generate_varied(n: int, link_base: str, distinct_links: int, seed: int = 7):
+    rng = random.Random(seed)
+    pool = _sentences()
+    start = datetime(2030, 1, 1, 8, tzinfo=timezone.utc)
+    extras = ["", "", "Only {price}!", "From {price}.", "Open 7 days a week.", "See you soon!"]
+    for i in range(n):
+        lang = rng.choice(LANGS)
+        parts = rng.sample(pool[lang], 2 if rng.random() < 0.4 else 1)
+        extra = rng.choice(extras).format(price=f"{rng.randrange(2, 60)}.{rng.randrange(10, 99)} kr")
+        tail = " ".join(x for x in (
+            rng.choice(TAGS), rng.choice(["@jane", "@acme_es", "@ola.nordmann", "", ""]),
+            f"{link_base}/p/{rng.randrange(distinct_links)}" if rng.random() < 0.4 else "") if x)
+        text = " ".join(x for x in (*parts, extra, tail) if x)
+        if rng.random() < 0.04:
+            text = _typo(rng, text)
+        yield {
+            "id": f"post-{i}",
+            "account": "@acmecoffee",
+            "platform": rng.choice(PLATFORMS),
+            "language": lang if i % 3 == 0 else None,
+            "scheduled_at": (start + timedelta(minutes=37 * i)).isoformat(),
+            "text": text,
+        }
+
+
+def write(path: Path, n: int, kind: str = "varied", link_base: str = "http://127.0.0.1:8765",
+          distinct_links: int = 1000) -> Path:
+    """Write a queue of `n` posts as JSONL (generated once; the benchmarks reuse it)."""
+    make = generate_varied if kind == "varied" else generate
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        for post in make(n, link_base, distinct_links):
+            post = {k: v for k, v in post.items() if v is not None}
+            out.write(json.dumps(post, ensure_ascii=False) + "\n")
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--posts", type=int, default=10_000)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/out/queue.jsonl"))
     parser.add_argument("--link-base", default="http://127.0.0.1:8765")
     parser.add_argument("--distinct-links", type=int, default=1000)
+    parser.add_argument("--kind", choices=["varied", "templates"], default="varied")
     args = parser.parse_args()
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("w", encoding="utf-8") as out:
-        for post in generate(args.posts, args.link_base, args.distinct_links):
-            post = {k: v for k, v in post.items() if v is not None}
-            out.write(json.dumps(post, ensure_ascii=False) + "\n")
+    write(args.out, args.posts, args.kind, args.link_base, args.distinct_links)
     print(f"wrote {args.posts} posts to {args.out}")
 
 

@@ -110,14 +110,33 @@ def tokenize(text: str, lang: str) -> list[Token]:
     `import spacy` (0.5-1 s) off every run. Lexicon entries are split by this same function,
     so entries and posts always agree on token boundaries.
     """
-    lemmas = lemma_table(lang)
+    lemma = _lemmatizer(lang)
     tokens = []
     for match in _TOKEN.finditer(text):
         word = match.group()
         lower = word.lower()
-        lemma = lemmas.get(lower) if lemmas is not None else None
-        tokens.append(Token(word, match.start(), match.end(), lower, lemma[0].decode() if lemma else lower))
+        tokens.append(Token(word, match.start(), match.end(), lower, lemma(lower)))
     return tokens
+
+
+@lru_cache(maxsize=None)
+def _lemmatizer(lang: str) -> Any:
+    """`lower -> lemma` for `lang`, memoised per word (bounded): text repeats its words, and
+    a dict hit is several times cheaper than a trie lookup plus decoding."""
+    table = lemma_table(lang)
+    memo: dict[str, str] = {}
+
+    def lemma(lower: str) -> str:
+        found = memo.get(lower)
+        if found is None:
+            hit = table.get(lower) if table is not None else None
+            found = hit[0].decode() if hit else lower
+            if len(memo) >= 100_000:
+                memo.clear()
+            memo[lower] = found
+        return found
+
+    return lemma
 
 
 @lru_cache(maxsize=None)

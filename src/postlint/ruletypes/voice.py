@@ -22,7 +22,7 @@ from ..errors import UsageError
 from ..hashtags import normalise as normalise_tag
 from ..language import resolve
 from ..model import SEVERITY_NAMES, Finding, Post, Severity
-from ..promotion import normalise_lang, phrase_regex
+from ..promotion import normalise_lang, phrase_literal, phrase_regex
 
 OPTIONS = {
     "check": y.choice("personal", "account", "brand", "mention"),
@@ -164,6 +164,7 @@ class Cue:
     label: str | None
     weight: float
     group: str
+    literal: str | None = None  # a word the cue needs (promotion.phrase_literal): a cheap screen
 
 
 def compile_cues(files: list[tuple[Any, Any]]) -> dict[str, list[Cue]]:
@@ -186,7 +187,8 @@ def compile_cues(files: list[tuple[Any, Any]]) -> dict[str, list[Cue]]:
                     raise UsageError(f"cues.{lang}[{i}]: bad pattern: {exc}", str(path), line) from None
                 table.setdefault(normalise_lang(str(lang)), []).append(Cue(
                     compiled, item.get("label"), float(item["weight"]),
-                    str(item.get("group") or "other")))
+                    str(item.get("group") or "other"),
+                    phrase_literal(str(item["phrase"])) if "phrase" in item else None))
     return table
 
 
@@ -195,8 +197,9 @@ def personal_cues(text: str, lang: str, ctx, skip_groups: frozenset[str] = froze
     """(start, end, label, weight) of the first occurrence of every cue that fires."""
     table = ctx.resource("voice:cues", lambda: compile_cues(ctx.data("voice-cues")))
     fired = []
+    folded = text.casefold()
     for cue in table.get(normalise_lang(lang), ()):
-        if cue.group in skip_groups:
+        if cue.group in skip_groups or (cue.literal is not None and cue.literal not in folded):
             continue
         try:
             m = cue.compiled.search(text, timeout=TIMEOUT)
