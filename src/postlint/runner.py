@@ -20,6 +20,7 @@ from .readers import read_posts
 from .rules import Rule, configure, load_rules, rule_type
 
 CHUNK = 500
+WARM = 100  # posts checked before forking: enough to load what a queue needs, little serial work
 
 
 @dataclass(frozen=True)
@@ -133,9 +134,13 @@ def run(
         jobs = (os.cpu_count() or 1) if len(head) > 1 else 1
         chunks = chain(head, chunks)
     if jobs > 1:
-        # Check the first chunk here before forking: the workers inherit warm resources
-        # (dictionaries, matchers, compiled cues) instead of each building its own.
+        # Check the first posts here before forking: the workers inherit warm resources
+        # (dictionaries, matchers, compiled cues) instead of each building its own. Only a
+        # few: this part is serial, and the rest of the first chunk goes to the workers.
         first = next(chunks, None)
+        if first is not None and len(first[1]) > WARM:
+            chunks = chain([(first[0], first[1][WARM:])], chunks)
+            first = (first[0], first[1][:WARM])
         if first is not None:
             found = linter.lint(*first)
             findings.extend(found)

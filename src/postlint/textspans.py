@@ -7,7 +7,7 @@ as a fixed length, spelling skips them, hashtag rules read them.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from functools import lru_cache
 
 # A URL with a scheme, or starting with www.; trailing punctuation is not part of it.
 URL = re.compile(r"""(?i)\b(?:https?://|www\.)[^\s<>"'`]+""")
@@ -26,16 +26,20 @@ def _trim(text: str, start: int, end: int) -> int:
     return end
 
 
-def urls(text: str) -> Iterator[tuple[int, int]]:
-    for m in URL.finditer(text):
-        yield m.start(), _trim(text, m.start(), m.end())
+# Memoised per text: a dozen rules ask the same post where its hashtags are.
+Spans = tuple[tuple[int, int], ...]
 
 
-def hashtags(text: str) -> Iterator[tuple[int, int]]:
-    for m in HASHTAG.finditer(text):
-        yield m.start(), m.end()
+@lru_cache(maxsize=1024)
+def urls(text: str) -> Spans:
+    return tuple((m.start(), _trim(text, m.start(), m.end())) for m in URL.finditer(text))
 
 
-def mentions(text: str) -> Iterator[tuple[int, int]]:
-    for m in MENTION.finditer(text):
-        yield m.start(), m.end()
+@lru_cache(maxsize=1024)
+def hashtags(text: str) -> Spans:
+    return tuple((m.start(), m.end()) for m in HASHTAG.finditer(text))
+
+
+@lru_cache(maxsize=1024)
+def mentions(text: str) -> Spans:
+    return tuple((m.start(), m.end()) for m in MENTION.finditer(text))

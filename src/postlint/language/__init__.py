@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A named tuple, not a dataclass: a queue creates millions, and a tuple is built ~3x faster."""
+
     text: str
     start: int  # offset in the post's text
     end: int

@@ -226,11 +226,6 @@ def _tokens(text: str, lang: str) -> tuple[tuple[str, str, str, int, int], ...]:
     return tuple((t.text, t.lower, t.lemma, t.start, t.end) for t in tokenize(text, lang))
 
 
-@lru_cache(maxsize=512)
-def _hashtags(text: str) -> tuple[tuple[int, int], ...]:
-    return tuple(textspans.hashtags(text))
-
-
 def find(index: Index, text: str, lang: str) -> list[Match]:
     """(start, end, entry) of every match, longest first where several start at one token."""
     tokens = _tokens(text, lang)
@@ -254,7 +249,7 @@ def find(index: Index, text: str, lang: str) -> list[Match]:
         if best is not None:
             found.append(best)
     if "#" in text and (index.hashtags or index.by_stem):
-        for start, end in _hashtags(text):
+        for start, end in textspans.hashtags(text):
             entry = index.hashtag(text[start + 1:end])
             if entry is not None:
                 found.append((start, end, entry))

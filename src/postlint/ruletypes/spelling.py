@@ -12,7 +12,7 @@ One module serves four rules; the rule's `check` option says which.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
@@ -96,9 +96,20 @@ class Checker:
 
     inflections: tuple[str, ...] = ()  # endings a loanword takes: nb "macchiato-en"
     clitics: tuple[str, ...] = ()  # pronouns written onto verbs: es "-lo", "-te"
+    # Verdicts so far: a queue repeats its words, and an unknown word costs several lookups
+    # (accents, fused words, compounds) every time it is asked about. Bounded.
+    _verdicts: dict[str, bool] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def knows(self, word: str) -> bool:
         """`word` is lower-case with straight apostrophes."""
+        verdict = self._verdicts.get(word)
+        if verdict is None:
+            if len(self._verdicts) >= 100_000:
+                self._verdicts.clear()
+            verdict = self._verdicts[word] = self._knows(word)
+        return verdict
+
+    def _knows(self, word: str) -> bool:
         if word in self.accept or word in self.lex.known:
             return True
         if any(v in self.lex.known for v in self.lex.accent_variants(word)):
