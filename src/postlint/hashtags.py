@@ -88,6 +88,7 @@ class KnowledgeBase:
         return hits
 
 
+@lru_cache(maxsize=8192)  # every lookup compares the tag with each pattern of the knowledge base
 def normalise(tag: str) -> str:
     """Case, accents, `#` and underscores do not change a hashtag's meaning."""
     text = unicodedata.normalize("NFKD", tag.strip().lstrip("#").casefold())

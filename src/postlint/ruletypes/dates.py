@@ -299,8 +299,13 @@ def _not_a_date(text: str, start: int, end: int, groups: dict[str, Any], data: D
     return "." in text[start:end] and len(groups["mnum"]) != 2
 
 
+DIGIT = re.compile(r"\d")  # the digits int() accepts
+
+
 def mentions(text: str, lang: Lang, data: Data, anchor: date) -> list[Mention]:
     """Explicit dates in `text`, longest match first where formats overlap."""
+    if DIGIT.search(text) is None:
+        return []  # every date has a day number (`int(day)` below): most posts have none
     found: list[Mention] = []
     taken: list[tuple[int, int]] = []
     candidates = []

@@ -291,9 +291,9 @@ def _iter_words(text: str) -> Iterator[tuple[int, int, str]]:
     skipped = _skipped_spans(text)
     for chunk in CHUNK.finditer(text):
         piece = chunk.group()
-        if any(c.isdigit() or c == "_" for c in piece):
+        if not piece.isalpha() and any(c.isdigit() or c == "_" for c in piece):
             continue  # HOPE20, 3x, 10am, snake_case: codes and numbers
-        if _inside(skipped, chunk.start(), chunk.end()):
+        if skipped and _inside(skipped, chunk.start(), chunk.end()):
             continue
         for part in PART.finditer(piece):
             yield chunk.start() + part.start(), chunk.start() + part.end(), part.group()
@@ -301,6 +301,8 @@ def _iter_words(text: str) -> Iterator[tuple[int, int, str]]:
 
 def _is_code_or_name_shape(word: str) -> bool:
     """ALL CAPS (SANDYSALE, NYC) or camel-case inside (iPhone, TikTok, McDonald)."""
+    if word.islower():
+        return False  # the usual case, answered in C: no capital letter anywhere
     letters = [c for c in word if c.isalpha()]
     if len(letters) >= 2 and all(c.isupper() for c in letters):
         return True
