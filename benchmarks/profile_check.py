@@ -1,6 +1,6 @@
 """Profile one `postlint check` run in-process with cProfile and print the hot spots.
 
-    python benchmarks/profile_check.py benchmarks/out/queue-10000.jsonl [--top 25] [--jobs 1]
+    python benchmarks/profile_check.py benchmarks/out/varied-10000.jsonl [--top 25] [--jobs 1]
 
 Also prints the time spent in each rule's check, which is what to look at first when a
 new rule type slows the queue down. (Not a timed test; see bench_check.py for wall times.)

@@ -103,7 +103,7 @@ def in_text(text: str, tlds: tuple[str, ...], markdown: bool = False) -> Iterato
             written = text[span[0]:span[1]]
             if written.lower() not in ("http://", "https://", "www."):
                 found.append(Link(written, *_absolute(written), span))
-    for m in _bare_pattern(tlds).finditer(text):
+    for m in _bare_pattern(tlds).finditer(text) if "." in text else ():  # a domain has a dot
         span = (m.start(), _trim(text, m.start(), m.end()))
         if not _overlaps(span, taken):
             taken.append(span)
