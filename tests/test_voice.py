@@ -56,6 +56,18 @@ def test_corpus_recall_and_false_positive_rate(check, write):
     assert fpr <= 0.05, wrong
 
 
+HELDOUT2 = yaml.safe_load((CORPUS.parent / "heldout2.yaml").read_text("utf-8"))["posts"]
+
+
+def test_second_heldout_set_written_blind(check, write):
+    """Written by someone who never saw the cues (history in the file's header): short,
+    varied personal messages are the hard case; guard the floor, print the truth."""
+    recall, fpr, wrong = measure(run_corpus(check, write, SIGNED, HELDOUT2), HELDOUT2)
+    print(f"\nheld out 2: recall {recall:.0%}, false-positive rate {fpr:.0%}")
+    print("\n".join(wrong))
+    assert recall >= 0.5 and fpr <= 0.05, wrong
+
+
 def test_heldout_recall_and_false_positive_rate(check, write):
     """Posts never used for tuning: the rule favours precision (a critical finding on a
     brand account must be right), so recall is lower here; guard a floor, print the truth."""
