@@ -57,9 +57,23 @@ TAGS = ["#AcmeCoffee", "#CoffeeTime", "#MondayMotivation", "#café", "#kawa", "#
 PLATFORMS = ["x", "instagram", "facebook", "linkedin", "threads", "bluesky", "mastodon"]
 
 
+START = datetime(2030, 1, 1, 8, tzinfo=timezone.utc)
+
+
+def _post(rng: random.Random, i: int, lang: str, text: str) -> dict:
+    """The queue fields around a text: one brand account, a platform, a post every 37 min."""
+    return {
+        "id": f"post-{i}",
+        "account": "@acmecoffee",
+        "platform": rng.choice(PLATFORMS),
+        "language": lang if i % 3 == 0 else None,
+        "scheduled_at": (START + timedelta(minutes=37 * i)).isoformat(),
+        "text": text,
+    }
+
+
 def generate(n: int, link_base: str, distinct_links: int, seed: int = 7):
     rng = random.Random(seed)
-    start = datetime(2030, 1, 1, 8, tzinfo=timezone.utc)
     for i in range(n):
         lang = rng.choice(list(TEMPLATES))
         text = rng.choice(TEMPLATES[lang]).format(
@@ -68,14 +82,7 @@ def generate(n: int, link_base: str, distinct_links: int, seed: int = 7):
             mention=rng.choice(["@jane", "@acme_es", "@ola.nordmann", ""]),
             link=f"{link_base}/p/{rng.randrange(distinct_links)}",
         )
-        yield {
-            "id": f"post-{i}",
-            "account": "@acmecoffee",
-            "platform": rng.choice(PLATFORMS),
-            "language": lang if i % 3 == 0 else None,
-            "scheduled_at": (start + timedelta(minutes=37 * i)).isoformat(),
-            "text": text,
-        }
+        yield _post(rng, i, lang, text)
 
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
@@ -121,7 +128,6 @@ def _typo(rng: random.Random, text: str) -> str:
 def generate_varied(n: int, link_base: str, distinct_links: int, seed: int = 7):
     rng = random.Random(seed)
     pool = _sentences()
-    start = datetime(2030, 1, 1, 8, tzinfo=timezone.utc)
     extras = ["", "", "Only {price}!", "From {price}.", "Open 7 days a week.", "See you soon!"]
     for i in range(n):
         lang = rng.choice(LANGS)
@@ -133,14 +139,7 @@ def generate_varied(n: int, link_base: str, distinct_links: int, seed: int = 7):
         text = " ".join(x for x in (*parts, extra, tail) if x)
         if rng.random() < 0.04:
             text = _typo(rng, text)
-        yield {
-            "id": f"post-{i}",
-            "account": "@acmecoffee",
-            "platform": rng.choice(PLATFORMS),
-            "language": lang if i % 3 == 0 else None,
-            "scheduled_at": (start + timedelta(minutes=37 * i)).isoformat(),
-            "text": text,
-        }
+        yield _post(rng, i, lang, text)
 
 
 def write(path: Path, n: int, kind: str = "varied", link_base: str = "http://127.0.0.1:8765",

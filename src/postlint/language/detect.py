@@ -55,7 +55,9 @@ def _trigram_score(word: str, trigrams: dict[str, float]) -> float:
 
 
 def score(words: list[str], lex: Any) -> float:
-    memo = _memo(lex)
+    """Sum of the words' scores, each remembered on the lexicon: every post asks about its
+    words in every candidate language, and words repeat across a queue."""
+    memo = lex.word_scores
     total = 0.0
     for word in words:
         found = memo.get(word)
@@ -73,18 +75,6 @@ def _word_score(word: str, lex: Any) -> float:
     if zipf:
         return zipf
     return UNSEEN_WORD + TRIGRAM_WEIGHT * (_trigram_score(word, lex.trigrams) + 3.0)
-
-
-_MEMOS: dict[int, tuple[Any, dict[str, float]]] = {}
-
-
-def _memo(lex: Any) -> dict[str, float]:
-    """Each word's score per lexicon, remembered: every post asks about its words in every
-    candidate language, and words repeat across a queue."""
-    held = _MEMOS.get(id(lex))
-    if held is None or held[0] is not lex:  # (the lexicon is held, so its id stays its own)
-        held = _MEMOS[id(lex)] = (lex, {})
-    return held[1]
 
 
 def detect(text: str, lexicons: dict[str, Any], min_margin: float = 0.35) -> Detection:

@@ -69,6 +69,7 @@ class Lexicon:
     _common: dict[int, list[str]] | None = None
     _windows: dict[int, list[str]] = field(default_factory=dict)
     _zipfs: dict[str, float] = field(default_factory=dict)
+    word_scores: dict[str, float] = field(default_factory=dict)  # detect.score's memo
 
     @property
     def known(self) -> Any:
@@ -150,41 +151,21 @@ class Lexicon:
             word, choices, scorer=OSA.distance, score_cutoff=distance, limit=None)]
 
     def _load_common(self) -> dict[int, list[str]]:
-        """Common words by length, read from the user cache (built from the frequency trie
-        once per machine: walking the trie costs 0.2-0.45 s, reading the file ~10 ms)."""
-        from ..cache import cache_dir
+        """Common words by length, kept in the user cache (walking the frequency trie costs
+        0.2-0.45 s; reading the cached lists back a few ms)."""
+        from ..cache import content_key, memo
 
         stat = (self.folder / f"{self.lang}.freq.marisa").stat()
-        path = cache_dir() / "common" / f"{self.lang}-{stat.st_size}-{stat.st_mtime_ns}.txt"
-        try:
-            lines = path.read_text("utf-8").splitlines()
-        except OSError:
-            by_length: dict[int, list[str]] = {}
-            for word, (zipf10,) in self.freq.items():
-                if zipf10 >= 20:
-                    by_length.setdefault(len(word), []).append(word)
-            lines = [f"{n} {' '.join(sorted(words))}" for n, words in sorted(by_length.items())]
-            _write_atomically(path, "\n".join(lines))
-        self._common = {}
-        for line in lines:
-            n, _, words = line.partition(" ")
-            self._common[int(n)] = words.split(" ")
+        key = content_key(self.lang, str(stat.st_size), str(stat.st_mtime_ns))
+        self._common = memo("common-words", key, self._common_by_length)
         return self._common
 
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Concurrent runs (a pool, parallel CI jobs) may build the same file: last one wins."""
-    import os
-    import tempfile
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only cache: the words are rebuilt next time, nothing breaks
+    def _common_by_length(self) -> dict[int, list[str]]:
+        by_length: dict[int, list[str]] = {}
+        for word, (zipf10,) in self.freq.items():
+            if zipf10 >= 20:
+                by_length.setdefault(len(word), []).append(word)
+        return by_length
 
 
 def _edits1(word: str, alphabet: str) -> set[str]:
