@@ -26,8 +26,9 @@ cue (`postlint.promotion.promo_cues`): a tragedy used to sell.
 
 Matching is a dictionary lookup per token into an index of first words (an automaton over
 tokens), built once per rule and language per process, so the cost is independent of the size
-of the lexicon. Before that, a spaCy-free screen (one regex of word beginnings) skips posts no
-entry can match: a clean draft never loads spaCy.
+of the lexicon. Before that, a screen per rule and language (one regex of word beginnings)
+skips posts no entry can match; the screens of all lexicon rules are asked together, once
+per whitespace-separated chunk of text (`Screens`), so most posts are never tokenised.
 """
 
 from __future__ import annotations
