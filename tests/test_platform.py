@@ -23,6 +23,33 @@ def test_x_weighted_length(text, expected):
     assert weighed_length(text, X, 280)[0] == expected
 
 
+@pytest.mark.parametrize("method", [X, {"unit": "graphemes"}, {"unit": "characters", "url_length": 23},
+                                    {"unit": "weighted", "default_weight": 3, "light_ranges": []}])
+def test_quick_count_agrees_with_the_grapheme_walk(method):
+    """Posts within the limit are counted per code point, without walking graphemes: the
+    total must be what the walk gives, for every script, mark, emoji and URL mix."""
+    import random
+
+    from postlint import textspans
+    from postlint.ruletypes.platform import _quick_total, _walk
+
+    pieces = ["abc", "ąęł", "ñé", "日本", "—", "‘’", "e\u0301", "👍🏽", "👨‍👩‍👧", " ",
+              "https://x.com/a ", "\u2010", "\u2020", "€"]
+    rng = random.Random(7)
+    quick = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        spans = list(textspans.urls(text)) if method.get("url_length") else []
+        total = _quick_total(text, spans, method["unit"], method)
+        walked = _walk(text, spans, method["unit"], method, 10**9)[0]
+        if total is not None:
+            quick += 1
+            assert total == walked, text
+        for limit in (0, 20, 60):
+            assert weighed_length(text, method, limit) == _walk(text, spans, method["unit"], method, limit)
+    assert quick > 100  # the quick path is taken, not only the walk
+
+
 def test_bluesky_counts_graphemes():
     assert weighed_length("👨‍👩‍👧 e\u0301", {"unit": "graphemes"}, 300)[0] == 3
 

@@ -268,3 +268,47 @@ def test_yesterday_with_a_date_is_checked_and_not_reported_as_past(write, check,
     assert found(check(*SELECT, queue(write, ("p", lang, THU, text)))) == {}
     late = found(check(*SELECT, queue(write, ("p", lang, "2025-03-14T10:00:00", text))))
     assert len(late["p"]) == 1
+
+
+def test_day_word_screen_answers_exactly_like_the_patterns():
+    """Posts without any weekday, period or season word skip a dozen patterns after one search
+    of the case-folded text. The screen must never hide a contradiction: the results are
+    compared with the patterns alone on every text of this module and the labelled data, in
+    every language, in upper case too, on days of different weekdays and seasons."""
+    import dataclasses
+    import inspect
+    import re
+    from datetime import date
+    from pathlib import Path
+
+    import yaml
+
+    from postlint.config import ConfigResolver
+    from postlint.engine import Context, Options
+    from postlint.ruletypes import dates
+
+    texts = re.findall(r'"([^"\n]{3,})"', inspect.getsource(inspect.getmodule(found)))
+    def strings(node) -> list[str]:
+        if isinstance(node, dict):
+            return [s for value in node.values() for s in strings(value)]
+        if isinstance(node, list):
+            return [s for value in node for s in strings(value)]
+        return [node] if isinstance(node, str) and " " in node else []
+
+    for path in sorted(Path(__file__).parent.joinpath("data").glob("*/*.yaml")):
+        texts += strings(yaml.safe_load(path.read_text(encoding="utf-8")))
+    texts += [t.upper() for t in texts]
+    ctx = Context(ConfigResolver(None).for_input(Path("x.txt")), Options())
+    data = dates.load(ctx)
+    days = [date(2025, 3, 10), date(2025, 3, 13), date(2025, 3, 16), date(2025, 7, 10), date(2025, 12, 24)]
+    found_any = 0
+    for code in ("en", "es", "pl", "nb"):
+        screened = data.language(code)
+        assert screened.day_words is not None
+        unscreened = dataclasses.replace(screened, day_words=None)
+        for text in texts:
+            for day in days:
+                expected = list(dates.contradictions(text, unscreened, data, day))
+                assert list(dates.contradictions(text, screened, data, day)) == expected, (code, text, day)
+                found_any += bool(expected)
+    assert len(texts) > 2000 and found_any > 100

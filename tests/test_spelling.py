@@ -285,3 +285,23 @@ def test_hashtag_in_another_brand_language_is_not_a_typo(write, cli, tmp_path):
     write("en/.postlint.yaml", "languages: [en]\n")
     run = cli("check", "--format", "json", "--offline", "--select", "spelling", str(only))
     assert [f["rule"] for f in run.json["findings"]] == ["spelling.hashtag"]
+
+
+def test_skip_span_hints_never_hide_an_email_or_a_domain():
+    """The e-mail and domain patterns only run where a cheap hint matches. Every match of the
+    full pattern must contain a hint match, or a domain would be reported as a misspelling."""
+    import random
+
+    from postlint.ruletypes import spelling
+
+    pieces = ["a", "é", "ñ", "3", "-", "+", "_", ".", "@", " ", "ab", "A", "acme.es", "x.no/y",
+              "mail@acme.no", "ola.n@e-post.co.uk", "e\u0301", "www.a.no", "#t", "@x.com "]
+    rng = random.Random(5)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 25))) for _ in range(20000)]
+    full = 0
+    for text in texts:
+        for pattern, hint in ((spelling.EMAIL, spelling.EMAIL_HINT), (spelling.DOMAIN, spelling.DOMAIN_HINT)):
+            for m in pattern.finditer(text):
+                full += 1
+                assert hint.search(m.group()), (text, m.group())
+    assert full > 5000

@@ -84,6 +84,10 @@ class Lang:
     weekday_phrases: tuple[tuple[Any, int, int], ...]  # (regex pattern, min, max days ahead)
     periods: tuple[tuple[re.Pattern, frozenset[int]], ...]
     seasonal: tuple[tuple[re.Pattern, str], ...]
+    # Every weekday name, period and seasonal term, case-folded, without word boundaries: one
+    # search of the case-folded text that most posts fail, before the dozen patterns of weekday
+    # phrases, periods and seasons. (IGNORECASE over a long alternation is 7x slower.)
+    day_words: re.Pattern | None = None
 
 
 @dataclass(frozen=True)
@@ -210,6 +214,8 @@ def _compile(code: str, lang: dict[str, Any]) -> Lang:
         for p in lang.get("weekday_phrases") or []
     )
     ranges = _alternation(lang.get("range_joiners") or []) or "(?!)"
+    screened = [*weekdays, *(t for p in lang.get("periods") or [] for t in p.get("terms") or []),
+                *(w for words in (lang.get("seasonal") or {}).values() for w in words or [])]
     return Lang(
         formats=tuple(formats),
         months=months,
@@ -226,6 +232,7 @@ def _compile(code: str, lang: dict[str, Any]) -> Lang:
                       for p in lang.get("periods") or [] if p.get("terms")),
         seasonal=tuple((_terms(words), season)
                        for season, words in (lang.get("seasonal") or {}).items() if words),
+        day_words=re.compile(_alternation([w.casefold() for w in screened])) if screened else None,
     )
 
 
@@ -256,8 +263,11 @@ def load(ctx) -> Data:
 
 def _masked(text: str) -> str:
     """URLs and @mentions blanked out (same length, so offsets hold): /2025/03/12/ is no date."""
+    spans = [*textspans.urls(text), *textspans.mentions(text)]
+    if not spans:
+        return text
     chars = list(text)
-    for start, end in [*textspans.urls(text), *textspans.mentions(text)]:
+    for start, end in spans:
         chars[start:end] = " " * (end - start)
     return "".join(chars)
 
@@ -447,6 +457,8 @@ def contradictions(text: str, lang: Lang, data: Data, sched: date) -> Iterator[C
     """Everything in `text` that does not fit publication on the calendar day `sched`."""
     masked = _masked(text)
     yield from _date_contradictions(masked, lang, data, sched)
+    if lang.day_words is not None and lang.day_words.search(masked.casefold()) is None:
+        return  # no weekday, period or season word: nothing below can match
     yield from _day_word_contradictions(masked, lang, sched)
     yield from _season_contradictions(masked, lang, data, sched)
 

@@ -49,20 +49,26 @@ def check(post: Post, rule, ctx) -> Iterator[Finding]:
     moment = when(post, ctx)
     if moment is None:
         return
-    line = schedule_line(post)
-    common = {"when": show(moment, ctx), "match": moment.isoformat()}
     if rule.options.get("check") == "past":
         if moment < ctx.now:
-            yield rule.finding(post, line=line, now=show(ctx.now, ctx), **common)
+            yield rule.finding(post, line=schedule_line(post), now=show(ctx.now, ctx),
+                               **_common(moment, ctx))
         return
     for window in ctx.config.blackout:
         if window.start <= moment < window.end:
             message = rule.options.get("freeze_message") if window.kind == "freeze" else None
-            yield rule.finding(post, line=line, reason=window.reason, message=message,
-                               start=show(window.start, ctx), end=show(window.end, ctx), **common)
+            yield rule.finding(post, line=schedule_line(post), reason=window.reason, message=message,
+                               start=show(window.start, ctx), end=show(window.end, ctx),
+                               **_common(moment, ctx))
     if ctx.config.blackout_calendar:
         from ..calendars import windows_at
 
         for event in windows_at(ctx.config.blackout_calendar, moment, ctx.config.timezone):
-            yield rule.finding(post, line=line, reason=event.reason,
-                               start=show(event.start, ctx), end=show(event.end, ctx), **common)
+            yield rule.finding(post, line=schedule_line(post), reason=event.reason,
+                               start=show(event.start, ctx), end=show(event.end, ctx),
+                               **_common(moment, ctx))
+
+
+def _common(moment: datetime, ctx) -> dict[str, str]:
+    """Message fields of every time finding (formatted only for a finding: most posts have none)."""
+    return {"when": show(moment, ctx), "match": moment.isoformat()}

@@ -36,6 +36,9 @@ OPTIONS = {
 CHUNK = regex.compile(r"[\w'’\-]+")  # a word with anything glued to it (digits: a code)
 EMAIL = regex.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 DOMAIN = regex.compile(r"(?<![\w@.])(?:[a-z0-9-]+\.)+[a-z]{2,6}(?:/[^\s]*)?(?![\w.]\w)")  # acme.es
+EMAIL_HINT = regex.compile(r"[\w.+-]@[\w-]+\.[\w-]")  # what every EMAIL match contains
+DOMAIN_HINT = regex.compile(r"[a-z0-9-]\.[a-z]")  # ...and every DOMAIN match
+QUOTES = "\"“«„‘"  # what a QUOTED span can start with
 QUOTED = regex.compile(r'"[^"\n]{1,80}"|“[^”\n]{1,80}”|«[^»\n]{1,80}»|„[^”“\n]{1,80}[”“]|‘[^’\n]{1,80}’')
 PART = regex.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 CAMEL = regex.compile(r"\p{Lu}+(?=\p{Lu}\p{Ll})|\p{Lu}?\p{Ll}+|\p{Lu}+|\d+")
@@ -257,10 +260,14 @@ def _read_word_list(path: Path) -> frozenset[str]:
 def _skipped_spans(text: str) -> list[tuple[int, int]]:
     """URLs (also bare domains: acme.es), mentions, hashtags, e-mail addresses and quoted
     words are never spelling errors."""
-    return [*textspans.urls(text), *textspans.mentions(text), *textspans.hashtags(text),
-            *((m.start(), m.end()) for m in EMAIL.finditer(text)),
-            *((m.start(), m.end()) for m in DOMAIN.finditer(text)),
-            *((m.start(), m.end()) for m in QUOTED.finditer(text))]
+    spans = [*textspans.urls(text), *textspans.mentions(text), *textspans.hashtags(text)]
+    if EMAIL_HINT.search(text):  # the full patterns backtrack at every word: screen first
+        spans += [m.span() for m in EMAIL.finditer(text)]
+    if DOMAIN_HINT.search(text):
+        spans += [m.span() for m in DOMAIN.finditer(text)]
+    if any(q in text for q in QUOTES):
+        spans += [m.span() for m in QUOTED.finditer(text)]
+    return spans
 
 
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -295,6 +302,9 @@ def _iter_words(text: str) -> Iterator[tuple[int, int, str]]:
             continue  # HOPE20, 3x, 10am, snake_case: codes and numbers
         if skipped and _inside(skipped, chunk.start(), chunk.end()):
             continue
+        if piece.isalpha():  # the usual word: PART would match all of it
+            yield chunk.start(), chunk.end(), piece
+            continue
         for part in PART.finditer(piece):
             yield chunk.start() + part.start(), chunk.start() + part.end(), part.group()
 
@@ -315,9 +325,9 @@ def _unknown_words(post: Post, rule, ctx, checker: Checker, limit: int,
     text = post.text
     capitalised = rule.options.get("capitalised_severity", "info")
     for start, end, word in words(text):
-        if len(word) < 2 or _is_code_or_name_shape(word):
+        if len(word) < 2 or (not word.islower() and _is_code_or_name_shape(word)):
             continue
-        lower = _norm(word)
+        lower = word.lower() if word.isalpha() else _norm(word)  # (the hot loop of the run)
         if checker.knows(lower) or (other is not None and other.knows(lower)):
             continue
         if word[0].isupper():
