@@ -37,7 +37,7 @@ def test_quick_count_agrees_with_the_grapheme_walk(method):
               "https://x.com/a ", "\u2010", "\u2020", "€"]
     rng = random.Random(7)
     quick = 0
-    for _ in range(3000):
+    for _ in range(600):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
         spans = list(textspans.urls(text)) if method.get("url_length") else []
         total = _quick_total(text, spans, method["unit"], method)
@@ -47,7 +47,7 @@ def test_quick_count_agrees_with_the_grapheme_walk(method):
             assert total == walked, text
         for limit in (0, 20, 60):
             assert weighed_length(text, method, limit) == _walk(text, spans, method["unit"], method, limit)
-    assert quick > 100  # the quick path is taken, not only the walk
+    assert quick > 20  # the quick path is taken, not only the walk
 
 
 def test_bluesky_counts_graphemes():

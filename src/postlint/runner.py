@@ -147,6 +147,14 @@ def run(
             progress(len(first[1]))
             if keep_posts:
                 _keep(first[1], found, kept)
+    def whole_queue() -> None:
+        for config, posts in queue_posts.values():
+            active, ctx = linter.for_config(config)
+            found = lint_queue(posts, active, ctx)
+            findings.extend(found)
+            if keep_posts:
+                _keep(posts, found, kept)
+
     if jobs <= 1:
         done = 0
         for config, posts in chunks:
@@ -156,12 +164,15 @@ def run(
             findings.extend(found)
             if keep_posts:
                 _keep(posts, found, kept)
+        whole_queue()
     else:
         global _WORKER
         _WORKER = linter  # inherited by forked workers: no second rule load
         try:
             done = len(first[1]) if first is not None else 0
-            for posts, found in _run_pool(chunks, settings, jobs):
+            # The whole-queue rules run here while the workers finish the last chunks: the
+            # parent is idle by then, and they would otherwise be a serial tail after the pool.
+            for posts, found in _run_pool(chunks, settings, jobs, whole_queue):
                 done += len(posts)
                 progress(done)
                 findings.extend(found)
@@ -169,12 +180,6 @@ def run(
                     _keep(posts, found, kept)
         finally:
             _WORKER = None
-    for config, posts in queue_posts.values():
-        active, ctx = linter.for_config(config)
-        found = lint_queue(posts, active, ctx)
-        findings.extend(found)
-        if keep_posts:
-            _keep(posts, found, kept)
     return Result(findings, summary, linter.rules, errors, kept)
 
 
@@ -185,11 +190,12 @@ def _keep(posts: list[Post], found: list[Finding], kept: dict[tuple[str, int], P
         kept.update(((p.path, p.index), p) for p in posts if (p.path, p.index) in wanted)
 
 
-def _run_pool(chunks: Iterator[tuple[Config, list[Post]]], settings: Settings,
-              jobs: int) -> Iterator[tuple[list[Post], list[Finding]]]:
+def _run_pool(chunks: Iterator[tuple[Config, list[Post]]], settings: Settings, jobs: int,
+              after_reading: Callable[[], None]) -> Iterator[tuple[list[Post], list[Finding]]]:
     """Ship chunks to worker processes, keeping at most 2*jobs chunks in flight (bounded memory).
 
     Yields each chunk's posts with its findings, so the caller can keep the posts that matter.
+    `after_reading` runs once every chunk has been sent, while the last ones are checked.
     """
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
@@ -201,6 +207,7 @@ def _run_pool(chunks: Iterator[tuple[Config, list[Post]]], settings: Settings,
             while len(pending) >= 2 * jobs:
                 done, future = pending.popleft()
                 yield done, future.result()
+        after_reading()
         while pending:
             done, future = pending.popleft()
             yield done, future.result()

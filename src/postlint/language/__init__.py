@@ -144,7 +144,7 @@ def lemma_table(lang: str) -> Any:
     """spaCy's `lemma_lookup` table for `lang` as a marisa BytesTrie, or None (pl has none).
 
     Built once with spaCy's own lookups loader and kept in the cache folder under a key of
-    the table's bytes; later runs only memory-map the trie (milliseconds, no spaCy import).
+    the table file; later runs only memory-map the trie (milliseconds, no spaCy import).
     """
     import importlib.resources
 
@@ -155,7 +155,10 @@ def lemma_table(lang: str) -> Any:
     source = importlib.resources.files("spacy_lookups_data") / "data" / f"{lang}_lemma_lookup.json.gz"
     if not source.is_file():
         return None
-    path = cache_dir() / "lemmas" / f"{lang}-{content_key(source.read_bytes())}.marisa"
+    # Keyed by the installed file's size and time, not its bytes: hashing 1-5 MB on every run
+    # cost more than the rest of a draft's check, and a reinstall changes both.
+    stat = os.stat(str(source))
+    path = cache_dir() / "lemmas" / f"{lang}-{content_key(str(source), str(stat.st_size), str(stat.st_mtime_ns))}.marisa"
     trie = marisa_trie.BytesTrie()
     try:
         return trie.mmap(str(path))
@@ -176,6 +179,55 @@ def lemma_table(lang: str) -> Any:
     except OSError:
         pass  # an unwritable cache only costs this build again next run
     return trie
+
+
+@lru_cache(maxsize=None)
+def lemma_forms(lang: str) -> Any:
+    """The lemma table turned around: lemma -> every form the table leads to it, or None.
+
+    What the lexicon screens need to stay both exact and tight: a post's token matches the
+    entry word "kill" when its lemma is "kill", and this says which tokens those are (killed,
+    kills, killing) instead of guessing from a shortened prefix. A marisa BytesTrie (several
+    values per key), built once from the lemma trie into the cache folder and memory-mapped.
+    """
+    table = lemma_table(lang)
+    if table is None:
+        return None
+    import importlib.resources
+
+    import marisa_trie
+
+    from ..cache import cache_dir, content_key
+
+    source = importlib.resources.files("spacy_lookups_data") / "data" / f"{lang}_lemma_lookup.json.gz"
+    stat = os.stat(str(source))
+    path = cache_dir() / "lemmas" / f"{lang}-forms-{content_key(str(source), str(stat.st_size), str(stat.st_mtime_ns))}.marisa"
+    trie = marisa_trie.BytesTrie()
+    try:
+        return trie.mmap(str(path))
+    except (OSError, ValueError, RuntimeError):
+        pass
+    trie = marisa_trie.BytesTrie((lemma.decode(), form.encode()) for form, lemma in table.iteritems())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        trie.save(str(tmp))
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return trie
+
+
+def inflections(word: str, lang: str) -> set[str]:
+    """Lower-case forms whose lemma in `lang` is `word` (not `word` itself)."""
+    forms = lemma_forms(lang)
+    return {f.decode() for f in forms.get(word, ())} if forms is not None else set()
+
+
+def inflections_of_stem(stem: str, lang: str) -> set[str]:
+    """Lower-case forms whose lemma in `lang` starts with `stem`."""
+    forms = lemma_forms(lang)
+    return {f.decode() for _, f in forms.items(stem)} if forms is not None else set()
 
 
 def json_table(source: Any) -> list[str]:

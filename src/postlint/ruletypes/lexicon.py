@@ -35,7 +35,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterator
+import re
+from typing import Any, Callable, Iterable, Iterator
 
 from .. import textspans
 from .. import yamlfile as y
@@ -314,35 +315,44 @@ def find_masked(masked: Masked | None, text: str) -> list[Match]:
     return found
 
 
-def _screen(entries: list[str]) -> Any:
-    """A regex that finds every text where an entry *could* match, built without spaCy.
+def _screen(entries: list[str], lang: str, post_langs: Iterable[str],
+            zipf: Callable[[str], float] = lambda word: 0.0) -> Any:
+    r"""A regex that finds every text where an entry *could* match, built without spaCy.
 
-    Most posts mention no sensitive word at all; for them the screen (one C-speed regex
-    search) answers "nothing here" before anything is tokenised, so a clean draft never loads
-    spaCy and a queue only tokenises the posts that need it. It must never miss a match, so
-    each entry contributes the beginning of its most selective word, loose enough for lemma
-    matches (killed/kill, votó/votar): a stem as written; a long word minus two letters; a
-    short word with up to three more letters. Hashtags get the entry written together.
+    Most posts mention no sensitive word at all; for them the screen (asked once per
+    whitespace chunk, see `Screens`) answers "nothing here" before anything is tokenised.
+    It must never miss a match, and the tighter it is the fewer posts are tokenised. So each
+    entry contributes its rarest word (by `zipf` frequency) in exactly the forms a token can
+    take to match it: the word, and every form whose lemma it is in the languages of the posts
+    (`post_langs`: killed/kills for kill, mató for matar), or for a `stem*` the stem plus the
+    forms whose lemma starts with it. Tokens are whole `\w+` runs, so each form is bounded
+    by (?<!\w) and (?!\w). Hashtags get the entry written together. Entries without such a
+    word of two letters or more (R.I.P., 9/11, emoji) fall back to a loose prefix of their
+    longest piece: a one-letter word or a number would fire in every URL.
     Built from escaped literals as a trie, so the standard `re` (faster here) cannot backtrack.
     """
     import re
 
-    prefixes, short, folded = set(), set(), set()
+    from .. import language
+
+    exact, prefixes, short, folded = set(), set(), set(), set()
+    langs = tuple(dict.fromkeys(post_langs))
     for entry in entries:
-        pieces = [p for p in entry.lower().split() if p != "*"]
-        stems = [p.rstrip("*") for p in pieces if p.endswith("*")]
-        words = [p.lstrip("#") for p in pieces if not p.endswith("*")]
-        best = max([*stems, *words], key=len)
-        if best in stems:
-            prefixes.add(best)
-        elif len(best) >= 5:
-            prefixes.add(best[:-2])
-        elif best:
-            short.add(best[:-1] if len(best) == 4 and best.endswith("e") else best)
+        words = [w for w in _words(entry, lang) if w.kind != "any" and WORD.fullmatch(w.value)
+                 and (len(w.value) >= 3 or len(w.value) == 2 and w.value.isalpha())]
+        if words:
+            choices = [_forms(w, langs, language) for w in words]
+            forms, stems = min(choices, key=lambda c: (_mass(c, zipf), -min(map(len, c[0] | c[1]))))
+            exact |= forms
+            prefixes |= stems
+        else:
+            _loose(entry, prefixes, short)
         together = "".join(ch for ch in entry.lower().rstrip("*") if ch.isalnum())
         if len(together) >= 4:
             folded.add(together)
     parts = []
+    if exact:
+        parts.append(r"(?<!\w)" + _trie_regex(exact) + r"(?!\w)")
     if prefixes:
         parts.append(r"(?<!\w)" + _trie_regex(prefixes))
     if short:
@@ -350,6 +360,42 @@ def _screen(entries: list[str]) -> Any:
     if folded:
         parts.append(r"(?<=#)" + _trie_regex(folded))
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+WORD = re.compile(r"\w+")  # a token of `language.tokenize` that is a plain word
+
+
+def _forms(word: Word, langs: tuple[str, ...], language: Any) -> tuple[set[str], set[str]]:
+    """(exact lower-case forms, prefixes) of the tokens `word` accepts in posts of `langs`."""
+    value = word.value.lower()
+    if word.kind == "ci":
+        return {value}.union(*(language.inflections(value, p) for p in langs)), set()
+    if word.kind == "prefix":
+        forms = set().union(*(language.inflections_of_stem(value, p) for p in langs))
+        return {f for f in forms if not f.startswith(value)}, {value}
+    return {value}, set()  # "form" and "cs" (the screen ignores case; the index does not)
+
+
+def _mass(choice: tuple[set[str], set[str]], zipf: Callable[[str], float]) -> float:
+    """How often a screen on these forms would fire: the summed frequency of the forms (a
+    stem counts as at least a fairly common word, since any ending matches)."""
+    forms, stems = choice
+    return sum(10 ** zipf(f) for f in forms) + sum(10 ** max(zipf(s), 4.0) for s in stems)
+
+
+def _loose(entry: str, prefixes: set[str], short: set[str]) -> None:
+    """The fallback screen of an entry without a plain word: a stem as written, a long piece
+    minus two letters, a short one with up to three more letters."""
+    pieces = [p for p in entry.lower().split() if p != "*"]
+    stems = [p.rstrip("*") for p in pieces if p.endswith("*")]
+    words = [p.lstrip("#") for p in pieces if not p.endswith("*")]
+    best = max([*stems, *words], key=len)
+    if best in stems:
+        prefixes.add(best)
+    elif len(best) >= 5:
+        prefixes.add(best[:-2])
+    elif best:
+        short.add(best[:-1] if len(best) == 4 and best.endswith("e") else best)
 
 
 def _trie_regex(keys: set[str]) -> str:
@@ -374,8 +420,10 @@ def _trie_regex(keys: set[str]) -> str:
     return emit(trie)
 
 
-def _build(rule: Any, kind: str, term_lang: str) -> Any:
-    """The index, screen or masked regex of one rule for the entries of one language, or None."""
+def _build(rule: Any, kind: str, term_lang: str, post_langs: Iterable[str] = (),
+           zipf: Callable[[str], float] = lambda word: 0.0) -> Any:
+    """The index, screen or masked regex of one rule for the entries of one language, or None.
+    A screen covers the lemmas of `post_langs` (default: the entries' own language)."""
     source = "unless" if kind == "unless" else "terms"
     entries = rule.options[source].get(term_lang, [])
     if not entries:
@@ -383,7 +431,7 @@ def _build(rule: Any, kind: str, term_lang: str) -> Any:
     if kind == "masked":
         return _masked_regex(entries)
     if kind == "screen":
-        return _screen(entries)
+        return _screen(entries, term_lang, post_langs or (term_lang,), zipf)
     # English entries are split with the English tokenizer; matching runs on the post's
     # tokens, and the tokenizers agree on words and punctuation.
     return build_index(entries, term_lang, lemmas=kind == "terms")
@@ -401,11 +449,14 @@ class Screens:
 
     def __init__(self) -> None:
         self.patterns: dict[tuple[str, str, str], Any] = {}
+        self.langs: dict[tuple[str, str, str], frozenset[str]] = {}  # post languages covered
         self.memo: dict[str, frozenset[tuple[str, str, str]]] = {}
         self.version = 0
 
-    def add(self, key: tuple[str, str, str], pattern: Any) -> None:
+    def add(self, key: tuple[str, str, str], pattern: Any, langs: frozenset[str] = frozenset()) -> None:
+        """Add (or replace) a screen; `langs`: the post languages whose lemmas it covers."""
         self.patterns[key] = pattern
+        self.langs[key] = langs
         self.memo.clear()  # earlier answers did not ask the new pattern
         self.version += 1
 
@@ -437,37 +488,68 @@ def _hits(post: Post, ctx: Any) -> frozenset[tuple[str, str, str]]:
 @dataclass(frozen=True)
 class Plan:
     """What one rule runs on the posts of one language, built once: per term language the
-    screen's key and the index (or masked regex) it guards, and the `unless` indexes."""
+    screen's key and the term language of the index (or the masked regex) it guards, and
+    the languages of the `unless` indexes. Indexes are built when first needed (`_index`):
+    a draft that no screen fires on never tokenises an entry."""
 
-    terms: tuple[tuple[tuple[str, str, str], Index], ...]
+    terms: tuple[tuple[tuple[str, str, str], str], ...]
     masked: tuple[tuple[tuple[str, str, str], Masked], ...]
-    unless: tuple[Index, ...]
+    unless: tuple[str, ...]
 
 
 def _plan(rule: Any, ctx: Any, lang: str) -> Plan:
     key = f"lexicon:{rule.id}:{lang}"
     plan = ctx.cache.get(key)  # the hot path: a dictionary lookup, no closure
     if plan is None:
-        plan = ctx.cache[key] = _build_plan(rule, lang, _screens(ctx))
+        plan = ctx.cache[key] = _build_plan(rule, lang, _screens(ctx), ctx)
     return plan
 
 
-def _build_plan(rule: Any, lang: str, screens: Screens) -> Plan:
+def _index(rule: Any, kind: str, lang: str, ctx: Any) -> Index:
+    """The `terms` or `unless` index of a rule for one language, shared by every post language
+    (with its memo of tokens seen)."""
+    key = f"lexicon:{kind}:{rule.id}:{lang}"
+    index = ctx.cache.get(key)
+    if index is None:
+        index = ctx.cache[key] = _build(rule, kind, lang)
+    return index
+
+
+def _build_plan(rule: Any, lang: str, screens: Screens, ctx: Any) -> Plan:
+    """`lang`: the language of the posts this plan checks. A screen is shared by the posts of
+    every language, so meeting a new post language rebuilds it to cover that one's lemmas."""
     langs = list(dict.fromkeys([lang, *rule.options["also"]]))
-    unless = tuple(i for t in langs if (i := _build(rule, "unless", t)) is not None)
+    unless = tuple(t for t in langs if rule.options["unless"].get(t))
     kind = "masked" if rule.options.get("match") == "masked" else "screen"
     guarded = []
     for t in langs:
-        screen = _build(rule, kind, t)
-        if screen is None:
-            continue
         key = (rule.id, kind, t)
-        if key not in screens.patterns:
-            screens.add(key, screen.regex if kind == "masked" else screen)
-        guarded.append((key, screen if kind == "masked" else _build(rule, "terms", t)))
+        if kind == "masked":
+            masked = _build(rule, kind, t)
+            if masked is None:
+                continue
+            if key not in screens.patterns:
+                screens.add(key, masked.regex)
+            guarded.append((key, masked))
+            continue
+        if not rule.options["terms"].get(t):
+            continue
+        covered = screens.langs.get(key)
+        if covered is None or lang not in covered:
+            covered = (covered or frozenset()) | {lang}
+            screens.add(key, _build(rule, kind, t, sorted(covered), _zipf(t, ctx)), covered)
+        guarded.append((key, t))
     if kind == "masked":
         return Plan((), tuple(guarded), unless)
     return Plan(tuple(guarded), (), unless)
+
+
+def _zipf(lang: str, ctx: Any) -> Callable[[str], float]:
+    """Word frequency in `lang` (0 for every word of a language without a lexicon)."""
+    from ..language import lexicon
+
+    lex = lexicon(lang, ctx)
+    return lex.zipf if lex is not None else (lambda word: 0.0)
 
 
 def _overlaps(span: Match, others: list[Match]) -> bool:
@@ -485,12 +567,12 @@ def matches(post: Post, rule: Any, ctx: Any) -> list[Match]:
     if not hits:
         return []  # most posts: no entry of any lexicon rule can start anywhere in them
     found = [m for key, masked in plan.masked if key in hits for m in find_masked(masked, text)]
-    for key, index in plan.terms:
+    for key, term_lang in plan.terms:
         if key in hits:  # else no entry can start anywhere: no tokenizing
-            found += find(index, text, lang)
+            found += find(_index(rule, "terms", term_lang, ctx), text, lang)
     if not found:
         return []
-    vetoes = [m for index in plan.unless for m in find(index, text, lang)]
+    vetoes = [m for t in plan.unless for m in find(_index(rule, "unless", t, ctx), text, lang)]
     kept: list[Match] = []
     for m in sorted(found, key=lambda m: (m[0], -m[1])):
         if not _overlaps(m, vetoes) and not _overlaps(m, kept):
