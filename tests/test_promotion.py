@@ -68,3 +68,39 @@ def test_cue_needs_phrase_or_pattern(tmp_path):
     (tmp_path / "bad.yaml").write_text("kind: promotion\ncues:\n  es:\n    - {label: x}\n", "utf-8")
     with pytest.raises(UsageError, match="exactly one of"):
         promo_cues("anything", "es", ctx_with(tmp_path))
+
+
+def test_literal_screen_picks_exactly_the_cues_that_can_match():
+    """Cues run only when their literal word is in the post. A cue the screen drops must
+    find nothing: checked by running every cue's regex on the labelled posts in every
+    language, upper-cased and with odd whitespace too."""
+    from postlint.promotion import _cues
+
+    ctx = ctx_with()
+    texts = [p["text"] for p in POSTS] + ["SHOP\u00a0NOW", "50%\toff", "KJØP\u2003NÅ", "¡COMPRA YA!", ""]
+    texts += [t.upper() for t in texts]
+    ran = 0
+    for code in ("en", "es", "pl", "nb"):
+        cues = _cues(code, ctx)
+        for text in texts:
+            kept = cues.candidates(text)
+            for cue in cues.cues:
+                if cue not in kept:
+                    assert cue.compiled.search(text) is None, (code, text, cue.source)
+            ran += sum(cue.compiled.search(text) is not None for cue in kept)
+    assert ran > 200  # cues that were kept did match
+    # the voice cues use the same screen
+    from postlint.ruletypes.voice import _cues as voice_cues
+
+    voice_posts = yaml.safe_load((CORPUS.parent.parent / "voice" / "labelled.yaml").read_text("utf-8"))["posts"]
+    voice_texts = [p["text"] for p in voice_posts] + [p["text"].upper() for p in voice_posts]
+    fired = 0
+    for code in ("en", "es", "pl", "nb"):
+        cues, screen = voice_cues(code, ctx)
+        for text in voice_texts:
+            kept = set(screen.candidates(text))
+            for i, cue in enumerate(cues):
+                found = cue.compiled.search(text) is not None
+                assert i in kept or not found, (code, text, cue.label)
+                fired += found
+    assert fired > 100

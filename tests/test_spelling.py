@@ -305,3 +305,34 @@ def test_skip_span_hints_never_hide_an_email_or_a_domain():
                 full += 1
                 assert hint.search(m.group()), (text, m.group())
     assert full > 5000
+
+
+def test_word_scan_skips_exactly_the_chunks_inside_urls_mentions_tags_and_quotes():
+    """The scan sweeps the skipped spans once instead of testing each chunk against all of
+    them; compared with the plain definition (a chunk inside any span is skipped)."""
+    import random
+
+    from postlint.ruletypes import spelling
+
+    def reference(text: str) -> list[tuple[int, int, str]]:
+        spans = spelling._skipped_spans(text)
+        words = []
+        for chunk in spelling.CHUNK.finditer(text):
+            piece, (start, end) = chunk.group(), chunk.span()
+            if any(s <= start and end <= e for s, e in spans):
+                continue
+            if not piece.isalpha() and any(c.isdigit() or c == "_" for c in piece):
+                continue
+            words += [(start + p.start(), start + p.end(), p.group()) for p in spelling.PART.finditer(piece)]
+        return words
+
+    pieces = ["a", "é", "'", "’", "-", "_", "3", " ", "ab", "A", "acme.es", "mail@acme.no", "@ola.n",
+              "#tag", "#tag-line", '"q w"', "“x”", "https://a.b/c-d", "www.a.no", "e\u0301", "."]
+    rng = random.Random(11)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
+    skipped = 0
+    for text in texts:
+        expected = reference(text)
+        assert list(spelling._iter_words(text)) == expected, text
+        skipped += len(spelling.CHUNK.findall(text)) - len(expected)
+    assert skipped > 5000  # the spans did skip words

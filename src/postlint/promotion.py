@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import regex
+
 from . import yamlfile as y
 from .errors import UsageError
 
@@ -50,8 +52,6 @@ def normalise_lang(lang: str | None) -> str:
 
 def phrase_regex(phrase: str) -> str:
     """A phrase as a regex: words on word boundaries, any whitespace, `word*` any ending."""
-    import regex
-
     parts = []
     for word in phrase.split():
         if word == "*":
@@ -65,12 +65,7 @@ def phrase_regex(phrase: str) -> str:
 
 def phrase_literal(phrase: str) -> str | None:
     """The longest word a phrase cue cannot match without (case-folded), or None.
-
-    Scanning a post is then a C-speed substring test per cue (`literal in text.casefold()`),
-    and the regex runs only for the few cues whose word is there: most of 130 cues never
-    get that far. Exact: a phrase's words are matched literally (ignoring case), and two
-    strings equal ignoring case are equal after casefold. `pattern` cues have no literal.
-    """
+    `pattern` cues have no literal. See `LiteralScreen`."""
     words = [w.rstrip("*") for w in phrase.split() if w != "*"]
     longest = max(words, key=len, default="")
     return longest.casefold() or None
@@ -78,8 +73,6 @@ def phrase_literal(phrase: str) -> str | None:
 
 def compile_cues(files: list[tuple[Any, Any]]) -> dict[str, list[Cue]]:
     """Validate and compile every `kind: promotion` file; errors name file and line."""
-    import regex
-
     table: dict[str, list[Cue]] = {}
     for path, _content in files:
         data, node = y.load(path)
@@ -136,15 +129,9 @@ def promo_cues(text: str, lang: str, ctx: Any) -> list[tuple[int, int, str]]:
 
 
 def _scan(text: str, code: str, ctx: Any) -> tuple[tuple[int, int, str], ...]:
-    table = _table(ctx)
-    cues = [c for c in table.get("en", ()) if code not in c.not_in]
-    if code != "en":
-        cues += table.get(code, [])
+    cues = _cues(code, ctx)
     found: list[tuple[int, int, str]] = []
-    folded = text.casefold()
-    for cue in cues:
-        if cue.literal is not None and cue.literal not in folded:
-            continue
+    for cue in cues.candidates(text):
         try:
             for m in cue.compiled.finditer(text, timeout=TIMEOUT):
                 if m.end() > m.start():
@@ -152,6 +139,50 @@ def _scan(text: str, code: str, ctx: Any) -> tuple[tuple[int, int, str], ...]:
         except TimeoutError:
             continue  # a pathological user pattern: skip it rather than hang the run
     return tuple(_without_overlaps(found))
+
+
+class LiteralScreen:
+    """Which of a list of cues could match a text, from the one word each cue needs.
+
+    A phrase cue cannot match without its `literal` (its longest word), so a substring test
+    on the case-folded text decides whether its regex runs: most cues never get that far.
+    Exact: the words of a phrase are matched literally, ignoring case, and strings equal
+    ignoring case are equal after casefold. Cues without a literal (`pattern:`) always run.
+    (An index of the post's words was tried instead: slower, since ~130 substring tests run
+    in C.) Shared by promotion and voice cues.
+    """
+
+    def __init__(self, literals: list[str | None]):
+        self.literals = tuple(literals)
+
+    def candidates(self, text: str) -> list[int]:
+        """Indices of the cues to run on `text`, in order."""
+        folded = text.casefold()
+        return [i for i, literal in enumerate(self.literals) if literal is None or literal in folded]
+
+
+class _Cues:
+    """The cues of one language (its own plus English) with their literal screen."""
+
+    def __init__(self, cues: list[Cue]):
+        self.cues = cues
+        self.screen = LiteralScreen([c.literal for c in cues])
+
+    def candidates(self, text: str) -> list[Cue]:
+        return [self.cues[i] for i in self.screen.candidates(text)]
+
+
+def _cues(code: str, ctx: Any) -> _Cues:
+    def build() -> _Cues:
+        table = _table(ctx)
+        cues = [c for c in table.get("en", ()) if code not in c.not_in]
+        if code != "en":
+            cues += table.get(code, [])
+        return _Cues(cues)
+
+    if ctx is None:
+        return build()
+    return ctx.resource(f"promotion:cues:{code}", build)
 
 
 def _without_overlaps(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

@@ -21,6 +21,7 @@ from .rules import Rule, configure, load_rules, rule_type
 
 CHUNK = 500
 WARM = 100  # posts checked before forking: enough to load what a queue needs, little serial work
+IN_FLIGHT = 8  # chunks per worker sent ahead of the results read back
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,8 @@ def _keep(posts: list[Post], found: list[Finding], kept: dict[tuple[str, int], P
 
 def _run_pool(chunks: Iterator[tuple[Config, list[Post]]], settings: Settings, jobs: int,
               after_reading: Callable[[], None]) -> Iterator[tuple[list[Post], list[Finding]]]:
-    """Ship chunks to worker processes, keeping at most 2*jobs chunks in flight (bounded memory).
+    """Ship chunks to worker processes, keeping at most IN_FLIGHT*jobs chunks in flight (bounded
+    memory, and enough ahead that reading ends early and the whole-queue rules overlap the pool).
 
     Yields each chunk's posts with its findings, so the caller can keep the posts that matter.
     `after_reading` runs once every chunk has been sent, while the last ones are checked.
@@ -204,7 +206,7 @@ def _run_pool(chunks: Iterator[tuple[Config, list[Post]]], settings: Settings, j
         pending: deque = deque()
         for config, posts in chunks:
             pending.append((posts, pool.submit(_work, config, posts)))
-            while len(pending) >= 2 * jobs:
+            while len(pending) >= IN_FLIGHT * jobs:
                 done, future = pending.popleft()
                 yield done, future.result()
         after_reading()

@@ -33,12 +33,13 @@ per whitespace-separated chunk of text (`Screens`), so most posts are never toke
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-import re
 from typing import Any, Callable, Iterable, Iterator
 
 from .. import textspans
+from ..language import resolve
 from .. import yamlfile as y
 from ..model import Finding, Post
 
@@ -452,6 +453,9 @@ class Screens:
         self.langs: dict[tuple[str, str, str], frozenset[str]] = {}  # post languages covered
         self.memo: dict[str, frozenset[tuple[str, str, str]]] = {}
         self.version = 0
+        self.post: Post | None = None  # the post `post_hits` answers (see `_hits`)
+        self.post_version = -1
+        self.post_hits: frozenset[tuple[str, str, str]] = frozenset()
 
     def add(self, key: tuple[str, str, str], pattern: Any, langs: frozenset[str] = frozenset()) -> None:
         """Add (or replace) a screen; `langs`: the post languages whose lemmas it covers."""
@@ -478,11 +482,15 @@ def _screens(ctx: Any) -> Screens:
     return ctx.resource("lexicon:screens", Screens)
 
 
-def _hits(post: Post, ctx: Any) -> frozenset[tuple[str, str, str]]:
+def _hits(post: Post, screens: Screens) -> frozenset[tuple[str, str, str]]:
     """The screens that fire in this post, computed once per post for every lexicon rule
-    (again only if a rule registered a new screen in between, on the first posts)."""
-    screens = _screens(ctx)
-    return ctx.memo(post, f"lexicon:hits:{screens.version}", lambda: screens.hits(post.text))
+    (again only if a rule registered a new screen in between, on the first posts). Kept on
+    the Screens for the current post only, like `Context.memo` but without its overhead:
+    a dozen rules ask for every post."""
+    if screens.post is not post or screens.post_version != screens.version:
+        screens.post, screens.post_version = post, screens.version
+        screens.post_hits = screens.hits(post.text)
+    return screens.post_hits
 
 
 @dataclass(frozen=True)
@@ -536,12 +544,20 @@ def _build_plan(rule: Any, lang: str, screens: Screens, ctx: Any) -> Plan:
             continue
         covered = screens.langs.get(key)
         if covered is None or lang not in covered:
-            covered = (covered or frozenset()) | {lang}
+            # the brand's languages up front: one build (regex compiles are the cost) covers
+            # every post of a mixed queue; a post in another language extends it
+            covered = (covered or frozenset()) | {lang} | _brand_languages(ctx)
             screens.add(key, _build(rule, kind, t, sorted(covered), _zipf(t, ctx)), covered)
         guarded.append((key, t))
     if kind == "masked":
         return Plan((), tuple(guarded), unless)
     return Plan(tuple(guarded), (), unless)
+
+
+def _brand_languages(ctx: Any) -> frozenset[str]:
+    from ..language import normalise
+
+    return frozenset(normalise(str(code)) for code in ctx.config.languages)
 
 
 def _zipf(lang: str, ctx: Any) -> Callable[[str], float]:
@@ -558,12 +574,10 @@ def _overlaps(span: Match, others: list[Match]) -> bool:
 
 def matches(post: Post, rule: Any, ctx: Any) -> list[Match]:
     """Non-overlapping (start, end, entry) matches of the rule in the post, exceptions removed."""
-    from ..language import resolve
-
     text = post.text
     lang = resolve(post, ctx)
     plan = _plan(rule, ctx, lang)
-    hits = _hits(post, ctx)
+    hits = _hits(post, _screens(ctx))
     if not hits:
         return []  # most posts: no entry of any lexicon rule can start anywhere in them
     found = [m for key, masked in plan.masked if key in hits for m in find_masked(masked, text)]
@@ -586,7 +600,6 @@ def check(post: Post, rule: Any, ctx: Any) -> Iterator[Finding]:
         return
     cue = ""
     if rule.options.get("requires") == "promotion":
-        from ..language import resolve
         from ..promotion import promo_cues
 
         cues = promo_cues(post.text, resolve(post, ctx), ctx)

@@ -295,18 +295,23 @@ def _words(text: str) -> tuple[tuple[int, int, str], ...]:
 
 
 def _iter_words(text: str) -> Iterator[tuple[int, int, str]]:
-    skipped = _skipped_spans(text)
+    # A chunk inside a skipped span is skipped. Chunks come in order, so one pass over the
+    # spans sorted by start, keeping the furthest end reached so far, answers it per chunk.
+    skipped = sorted(_skipped_spans(text))
+    i, reach = 0, -1
     for chunk in CHUNK.finditer(text):
         piece = chunk.group()
-        if not piece.isalpha() and any(c.isdigit() or c == "_" for c in piece):
-            continue  # HOPE20, 3x, 10am, snake_case: codes and numbers
-        if skipped and _inside(skipped, chunk.start(), chunk.end()):
+        start, end = chunk.span()
+        while i < len(skipped) and skipped[i][0] <= start:
+            reach = max(reach, skipped[i][1])
+            i += 1
+        if end <= reach:
             continue
         if piece.isalpha():  # the usual word: PART would match all of it
-            yield chunk.start(), chunk.end(), piece
-            continue
-        for part in PART.finditer(piece):
-            yield chunk.start() + part.start(), chunk.start() + part.end(), part.group()
+            yield start, end, piece
+        elif not any(c.isdigit() or c == "_" for c in piece):  # HOPE20, 10am, snake_case: codes
+            for part in PART.finditer(piece):
+                yield start + part.start(), start + part.end(), part.group()
 
 
 def _is_code_or_name_shape(word: str) -> bool:

@@ -22,7 +22,7 @@ from ..errors import UsageError
 from ..hashtags import normalise as normalise_tag
 from ..language import resolve
 from ..model import SEVERITY_NAMES, Finding, Post, Severity
-from ..promotion import normalise_lang, phrase_literal, phrase_regex
+from ..promotion import LiteralScreen, normalise_lang, phrase_literal, phrase_regex
 
 OPTIONS = {
     "check": y.choice("personal", "account", "brand", "mention"),
@@ -192,14 +192,23 @@ def compile_cues(files: list[tuple[Any, Any]]) -> dict[str, list[Cue]]:
     return table
 
 
+def _cues(code: str, ctx) -> tuple[list[Cue], LiteralScreen]:
+    """One language's cues and the screen that picks those whose word is in a text."""
+    def build() -> tuple[list[Cue], LiteralScreen]:
+        table = ctx.resource("voice:cues", lambda: compile_cues(ctx.data("voice-cues")))
+        cues = table.get(code, [])
+        return cues, LiteralScreen([c.literal for c in cues])
+
+    return ctx.resource(f"voice:cues:{code}", build)
+
+
 def personal_cues(text: str, lang: str, ctx, skip_groups: frozenset[str] = frozenset()
                   ) -> list[tuple[int, int, str, float]]:
     """(start, end, label, weight) of the first occurrence of every cue that fires."""
-    table = ctx.resource("voice:cues", lambda: compile_cues(ctx.data("voice-cues")))
+    cues, screen = _cues(normalise_lang(lang), ctx)
     fired = []
-    folded = text.casefold()
-    for cue in table.get(normalise_lang(lang), ()):
-        if cue.group in skip_groups or (cue.literal is not None and cue.literal not in folded):
+    for cue in (cues[i] for i in screen.candidates(text)):
+        if cue.group in skip_groups:
             continue
         try:
             m = cue.compiled.search(text, timeout=TIMEOUT)
@@ -243,8 +252,11 @@ def _personal(post: Post, rule, ctx) -> Iterator[Finding]:
 def _without_handles(text: str) -> str:
     """Blank out URLs and @mentions (same length, so offsets stay valid): a handle like
     @my_boss is not the author speaking. Hashtags stay: #gettngslizzerd is a cue."""
+    urls, mentions = textspans.urls(text), textspans.mentions(text)
+    if not urls and not mentions:
+        return text
     chars = list(text)
-    for spans in (textspans.urls(text), textspans.mentions(text)):
+    for spans in (urls, mentions):
         for start, end in spans:
             chars[start:end] = " " * (end - start)
     return "".join(chars)
