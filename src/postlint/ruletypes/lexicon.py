@@ -316,9 +316,30 @@ def find_masked(masked: Masked | None, text: str) -> list[Match]:
     return found
 
 
+@dataclass(frozen=True)
+class Screen:
+    r"""What a text must contain for one rule's entries of one language to match it: a word
+    (a whole `\w+` run, case-folded), a word beginning with a stem, a hashtag beginning with
+    an entry written together, or a match of `other` (the rest, see `_screen`)."""
+
+    words: frozenset[str]
+    stems: frozenset[str]
+    tags: frozenset[str]
+    other: Any = None  # re.Pattern or None
+
+    def search(self, text: str) -> bool:
+        """The definition, on a whole text; `Screens` answers the same from its indexes."""
+        folded = text.casefold()
+        if any(w in self.words or w.startswith(tuple(self.stems)) for w in WORD.findall(folded)):
+            return True
+        if any(body.startswith(tuple(self.tags)) for body in TAG_BODY.findall(folded)):
+            return True
+        return self.other is not None and self.other.search(text) is not None
+
+
 def _screen(entries: list[str], lang: str, post_langs: Iterable[str],
-            zipf: Callable[[str], float] = lambda word: 0.0) -> Any:
-    r"""A regex that finds every text where an entry *could* match, built without spaCy.
+            zipf: Callable[[str], float] = lambda word: 0.0) -> Screen:
+    r"""What every text where an entry *could* match contains, built without spaCy.
 
     Most posts mention no sensitive word at all; for them the screen (asked once per
     whitespace chunk, see `Screens`) answers "nothing here" before anything is tokenised.
@@ -326,11 +347,12 @@ def _screen(entries: list[str], lang: str, post_langs: Iterable[str],
     entry contributes its rarest word (by `zipf` frequency) in exactly the forms a token can
     take to match it: the word, and every form whose lemma it is in the languages of the posts
     (`post_langs`: killed/kills for kill, mató for matar), or for a `stem*` the stem plus the
-    forms whose lemma starts with it. Tokens are whole `\w+` runs, so each form is bounded
-    by (?<!\w) and (?!\w). Hashtags get the entry written together. Entries without such a
-    word of two letters or more (R.I.P., 9/11, emoji) fall back to a loose prefix of their
-    longest piece: a one-letter word or a number would fire in every URL.
-    Built from escaped literals as a trie, so the standard `re` (faster here) cannot backtrack.
+    forms whose lemma starts with it. Tokens are whole `\w+` runs, so a form is a word to look
+    up, not a pattern to search. Hashtags get the entry written together. Entries without such
+    a word of two letters or more (R.I.P., 9/11, emoji) fall back to a loose prefix of their
+    longest piece (a one-letter word or a number would fire in every URL), and forms with
+    other characters ('s) to a case-insensitive substring: both go into `other`, a regex
+    built from escaped literals as a trie, so the standard `re` cannot backtrack.
     """
     import re
 
@@ -350,20 +372,24 @@ def _screen(entries: list[str], lang: str, post_langs: Iterable[str],
             _loose(entry, prefixes, short)
         together = "".join(ch for ch in entry.lower().rstrip("*") if ch.isalnum())
         if len(together) >= 4:
-            folded.add(together)
+            folded.add(together.casefold())
+    plain_words = {f.casefold() for f in exact if WORD.fullmatch(f.casefold())}
+    plain_stems = {p.casefold() for p in prefixes if WORD.fullmatch(p.casefold())}
     parts = []
-    if exact:
-        parts.append(r"(?<!\w)" + _trie_regex(exact) + r"(?!\w)")
-    if prefixes:
-        parts.append(r"(?<!\w)" + _trie_regex(prefixes))
+    odd_forms = {f for f in exact if not WORD.fullmatch(f.casefold())}
+    if odd_forms:
+        parts.append(_trie_regex(odd_forms))
+    odd_stems = {p for p in prefixes if not WORD.fullmatch(p.casefold())}
+    if odd_stems:
+        parts.append(r"(?<!\w)" + _trie_regex(odd_stems))
     if short:
         parts.append(r"(?<!\w)" + _trie_regex(short) + r"\w{0,3}(?!\w)")
-    if folded:
-        parts.append(r"(?<=#)" + _trie_regex(folded))
-    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+    other = re.compile("|".join(parts), re.IGNORECASE) if parts else None
+    return Screen(frozenset(plain_words), frozenset(plain_stems), frozenset(folded), other)
 
 
 WORD = re.compile(r"\w+")  # a token of `language.tokenize` that is a plain word
+TAG_BODY = re.compile(r"#(\w+)")
 
 
 def _forms(word: Word, langs: tuple[str, ...], language: Any) -> tuple[set[str], set[str]]:
@@ -441,18 +467,21 @@ def _build(rule: Any, kind: str, term_lang: str, post_langs: Iterable[str] = (),
 class Screens:
     """Which screens (one per rule, term language and kind) fire somewhere in a text.
 
-    Asked per whitespace-separated chunk and memoised per chunk: a queue repeats its words,
-    so a post costs one dictionary lookup per chunk for all lexicon rules together instead of
-    one regex search per rule and language (24 searches, 85% of the lexicon time). Exact, not
-    a heuristic: no screen or masked pattern can match across whitespace (entries are split on
-    it), so "the pattern matches the text" and "it matches one of its chunks" are the same.
+    All `Screen`s are merged into one index (word -> keys, stem -> keys, hashtag start ->
+    keys), so a chunk of text costs a few dictionary lookups for all lexicon rules together,
+    not a regex search per rule and language; only `other` parts and masked patterns are
+    searched. Asked per whitespace-separated chunk and memoised per chunk: a queue repeats
+    its words. Exact, not a heuristic: no screen or masked pattern can match across
+    whitespace (entries are split on it), so "the screen fires on the text" and "it fires on
+    one of its chunks" are the same.
     """
 
     def __init__(self) -> None:
-        self.patterns: dict[tuple[str, str, str], Any] = {}
+        self.patterns: dict[tuple[str, str, str], Any] = {}  # a Screen or a masked regex
         self.langs: dict[tuple[str, str, str], frozenset[str]] = {}  # post languages covered
         self.memo: dict[str, frozenset[tuple[str, str, str]]] = {}
         self.version = 0
+        self._index: tuple[Any, ...] | None = None  # built on first use after an `add`
         self.post: Post | None = None  # the post `post_hits` answers (see `_hits`)
         self.post_version = -1
         self.post_hits: frozenset[tuple[str, str, str]] = frozenset()
@@ -462,14 +491,57 @@ class Screens:
         self.patterns[key] = pattern
         self.langs[key] = langs
         self.memo.clear()  # earlier answers did not ask the new pattern
+        self._index = None
         self.version += 1
+
+    def _build_index(self) -> tuple[Any, ...]:
+        words: dict[str, set] = {}
+        stems: dict[str, set] = {}
+        tags: dict[str, set] = {}
+        searched = []
+        for key, screen in self.patterns.items():
+            if not isinstance(screen, Screen):
+                searched.append((key, screen))  # a masked regex
+                continue
+            for table, values in ((words, screen.words), (stems, screen.stems), (tags, screen.tags)):
+                for value in values:
+                    table.setdefault(value, set()).add(key)
+            if screen.other is not None:
+                searched.append((key, screen.other))
+        freeze = lambda table: {k: frozenset(v) for k, v in table.items()}  # noqa: E731
+        return (freeze(words), freeze(stems), sorted({len(s) for s in stems}),
+                freeze(tags), sorted({len(t) for t in tags}), tuple(searched))
+
+    def ask(self, chunk: str) -> frozenset[tuple[str, str, str]]:
+        """The keys of the screens that fire on one chunk (no whitespace inside)."""
+        if self._index is None:
+            self._index = self._build_index()
+        words, stems, stem_lengths, tags, tag_lengths, searched = self._index
+        found: set[tuple[str, str, str]] = set()
+        folded = chunk.casefold()
+        for word in WORD.findall(folded):
+            found.update(words.get(word, ()))
+            for n in stem_lengths:
+                if n > len(word):
+                    break
+                found.update(stems.get(word[:n], ()))
+        if "#" in folded:
+            for body in TAG_BODY.findall(folded):
+                for n in tag_lengths:
+                    if n > len(body):
+                        break
+                    found.update(tags.get(body[:n], ()))
+        for key, pattern in searched:
+            if key not in found and pattern.search(chunk) is not None:
+                found.add(key)
+        return frozenset(found)
 
     def hits(self, text: str) -> frozenset[tuple[str, str, str]]:
         memo, found = self.memo, frozenset()
         for chunk in text.split():
             hit = memo.get(chunk)
             if hit is None:
-                hit = frozenset(k for k, p in self.patterns.items() if p.search(chunk) is not None)
+                hit = self.ask(chunk)
                 if len(memo) >= MEMO_LIMIT:
                     memo.clear()
                 memo[chunk] = hit
