@@ -12,6 +12,7 @@ the best two is reported as "unsure" instead of a guess.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import regex
@@ -38,8 +39,9 @@ class Detection:
 
 def language_words(text: str) -> list[str]:
     """Lower-cased words of the post with hashtags, mentions, URLs, e-mails, emoji removed."""
-    spans = [*textspans.urls(text), *textspans.mentions(text), *textspans.hashtags(text),
-             *((m.start(), m.end()) for m in EMAIL.finditer(text))]
+    spans = [*textspans.urls(text), *textspans.mentions(text), *textspans.hashtags(text)]
+    if "@" in text:  # every e-mail address has one
+        spans += [m.span() for m in EMAIL.finditer(text)]
     if spans:
         chars = list(text)
         for start, end in spans:
@@ -54,27 +56,33 @@ def _trigram_score(word: str, trigrams: dict[str, float]) -> float:
     return sum(trigrams.get(g, TRIGRAM_FLOOR) for g in grams) / len(grams)
 
 
-def score(words: list[str], lex: Any) -> float:
-    """Sum of the words' scores, each remembered on the lexicon: every post asks about its
-    words in every candidate language, and words repeat across a queue."""
-    memo = lex.word_scores
-    total = 0.0
+def _unseen_score(word: str, lex: Any) -> float:
+    """The score of a word the language's frequency list never saw (a seen word scores its
+    Zipf frequency)."""
+    return UNSEEN_WORD + TRIGRAM_WEIGHT * (_trigram_score(word, lex.trigrams) + 3.0)
+
+
+@lru_cache(maxsize=16)
+def _memo(lexicons: tuple[Any, ...]) -> dict[str, tuple[float, ...]]:
+    """Per combination of candidate languages: word -> its scores in each, then whether each
+    has seen it. Every post asks about its words in every candidate language and words repeat
+    across a queue, so one lookup per word answers all languages at once."""
+    return {}
+
+
+def _rows(words: list[str], lexicons: tuple[Any, ...]) -> list[tuple[float, ...]]:
+    memo = _memo(lexicons)
+    rows = []
     for word in words:
-        found = memo.get(word)
-        if found is None:
-            found = _word_score(word, lex)
+        row = memo.get(word)
+        if row is None:
             if len(memo) >= 100_000:  # bounded on huge, varied queues
                 memo.clear()
-            memo[word] = found
-        total += found
-    return total
-
-
-def _word_score(word: str, lex: Any) -> float:
-    zipf = lex.zipf(word)
-    if zipf:
-        return zipf
-    return UNSEEN_WORD + TRIGRAM_WEIGHT * (_trigram_score(word, lex.trigrams) + 3.0)
+            zipfs = [lex.zipf(word) for lex in lexicons]
+            row = memo[word] = (*(z or _unseen_score(word, lex) for z, lex in zip(zipfs, lexicons)),
+                                *(float(z > 0) for z in zipfs))
+        rows.append(row)
+    return rows
 
 
 def detect(text: str, lexicons: dict[str, Any], min_margin: float = 0.35) -> Detection:
@@ -85,12 +93,14 @@ def detect(text: str, lexicons: dict[str, Any], min_margin: float = 0.35) -> Det
         return Detection(codes[0], True, words=len(words))
     if not words:
         return Detection(codes[0], False, codes[1], 0.0, 0)
-    ranked = sorted(((score(words, lexicons[c]), c) for c in codes), reverse=True)
+    columns = [sum(column) for column in zip(*_rows(words, tuple(lexicons.values())))]
+    n = len(codes)
+    ranked = sorted(((columns[i], code) for i, code in enumerate(codes)), reverse=True)
     (best, lang), (second, runner_up) = ranked[0], ranked[1]
     margin = (best - second) / len(words)
     # one or two words ("OK", "Menu") are shared by every language: sure only when striking
     sure = (margin >= min_margin and len(words) >= 3) or margin >= 1.0 or (best - second) >= 4.0
     # a post in none of the candidate languages (Polish for an en/es brand) wins by default
-    coverage = sum(1 for w in words if lexicons[lang].zipf(w) > 0) / len(words)
+    coverage = columns[n + codes.index(lang)] / len(words)
     sure = sure and coverage >= MIN_COVERAGE
     return Detection(lang, sure, runner_up, round(margin, 3), len(words), round(coverage, 2))

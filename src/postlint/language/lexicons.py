@@ -69,7 +69,6 @@ class Lexicon:
     _common: dict[int, list[str]] | None = None
     _windows: dict[int, list[str]] = field(default_factory=dict)
     _zipfs: dict[str, float] = field(default_factory=dict)
-    word_scores: dict[str, float] = field(default_factory=dict)  # detect.score's memo
 
     @property
     def known(self) -> Any:

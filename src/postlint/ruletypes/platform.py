@@ -82,23 +82,43 @@ def _stretches(text: str, url_spans: list[tuple[int, int]]) -> Iterator[tuple[in
 
 def _quick_total(text: str, url_spans: list[tuple[int, int]], unit: str,
                  method: dict[str, Any]) -> int | None:
-    """The total counted per code point, or None when only a grapheme walk can tell.
+    """The total, counted without the grapheme-by-grapheme walk of `_walk` (which also finds
+    where the limit is exceeded, needed only for the few posts over it).
 
-    Every post is measured, and walking graphemes in Python is the slow part. Without an
+    Every post is measured, and walking graphemes in Python was the slow part. Without an
     emoji, X's weight of a grapheme is the sum of its code points' weights, so a stretch
-    weighs its length plus (default_weight - 1) per code point outside `light_ranges`.
+    weighs its length plus (default_weight - 1) per code point outside `light_ranges`; with
+    one, graphemes are weighed from a memo. None for a counting unit this does not know.
     """
+    if unit not in ("characters", "graphemes", "weighted"):
+        return None
     total = len(url_spans) * (method.get("url_length") or 0)
     for start, end in _stretches(text, url_spans):
         piece = text[start:end]
         if unit == "characters" or piece.isascii():
             total += end - start
-        elif unit == "weighted" and EMOJI.search(piece) is None:
+        elif unit == "graphemes":
+            total += len(GRAPHEME.findall(piece))
+        elif EMOJI.search(piece) is None:  # weighted, no emoji
             heavy = _heavy(tuple(map(tuple, method.get("light_ranges", ()))))
             total += end - start + (method.get("default_weight", 2) - 1) * len(heavy.findall(piece))
-        else:
-            return None
+        else:  # weighted with emoji: per grapheme, but each distinct grapheme weighed once
+            weights = _weights(method.get("default_weight", 2), method.get("emoji_weight", 2),
+                               tuple(map(tuple, method.get("light_ranges", ()))))
+            for cluster in GRAPHEME.findall(piece):
+                weight = weights.get(cluster)
+                if weight is None:
+                    if len(weights) >= 50_000:  # bounded, whatever the queue's scripts
+                        weights.clear()
+                    weight = weights[cluster] = _weight(cluster, unit, method)
+                total += weight
     return total
+
+
+@lru_cache(maxsize=16)
+def _weights(default: int, emoji: int, ranges: tuple[tuple[int, int], ...]) -> dict[str, int]:
+    """Memo of grapheme -> weight for one weighted counting method (letters and emoji repeat)."""
+    return {}
 
 
 @lru_cache(maxsize=16)
