@@ -13,7 +13,7 @@ Also here: `is_plain_phrase`, the "could this be ordinary words run together?" t
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -55,6 +55,9 @@ class Entry:
 class KnowledgeBase:
     entries: dict[str, Entry]  # normalised tag -> entry
     patterns: tuple[Entry, ...]
+    # normalised tag -> the patterns that cover it, exceptions applied (a queue repeats its
+    # tags, and every tag was compared with every pattern); bounded
+    _covering: dict[str, tuple[Entry, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def lookup(self, tag: str, is_word: Any = None, is_common: Any = None) -> Entry | None:
         """The entry for `tag`, else the first pattern that covers it, else None.
@@ -67,17 +70,25 @@ class KnowledgeBase:
         key = normalise(tag)
         if key in self.entries:
             return self.entries[key]
-        for entry in self.patterns:
-            if glob_match(normalise(entry.tag), key) and not any(
-                glob_match(x, key, least=0) for x in entry.excepts
-            ):
-                if is_word is not None and is_word(key):
-                    continue
-                if entry.wildcard == "name" and is_common is not None and is_common(
-                        _wildcard_part(normalise(entry.tag), key)):
-                    continue
-                return entry
+        for entry in self._covering_patterns(key):
+            if is_word is not None and is_word(key):
+                continue
+            if entry.wildcard == "name" and is_common is not None and is_common(
+                    _wildcard_part(normalise(entry.tag), key)):
+                continue
+            return entry
         return None
+
+    def _covering_patterns(self, key: str) -> tuple[Entry, ...]:
+        found = self._covering.get(key)
+        if found is None:
+            if len(self._covering) >= 50_000:
+                self._covering.clear()
+            found = self._covering[key] = tuple(
+                entry for entry in self.patterns
+                if glob_match(normalise(entry.tag), key)
+                and not any(glob_match(x, key, least=0) for x in entry.excepts))
+        return found
 
     def find(self, text: str) -> list[Entry]:
         """Entries whose tag matches `text` exactly, or patterns written exactly as `text`."""

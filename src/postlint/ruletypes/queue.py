@@ -75,10 +75,13 @@ def _eligible(posts: list[Post], rule) -> list[Post]:
 
 def _normalise(text: str) -> str:
     """Words only, lower-case, links dropped: a re-queued post often differs by a UTM tag."""
-    chars = list(text)
-    for start, end in textspans.urls(text):
-        chars[start:end] = " " * (end - start)
-    return " ".join(WORDS.findall("".join(chars).lower()))
+    spans = textspans.urls(text)
+    if spans:
+        chars = list(text)
+        for start, end in spans:
+            chars[start:end] = " " * (end - start)
+        text = "".join(chars)
+    return " ".join(WORDS.findall(text.lower()))
 
 
 def _where(post: Post) -> str:
@@ -146,10 +149,11 @@ def _near_pairs(texts: list[tuple[str, ...]], threshold: float) -> Iterator[tupl
     """
     sets = [frozenset(words) for words in texts]
     frequency = Counter(word for words in sets for word in words)
+    rarest_first = {word: (count, word) for word, count in frequency.items()}.__getitem__
     index: dict[str, list[int]] = defaultdict(list)
     for b, words in enumerate(sets):
         needed = math.ceil(threshold * len(words) / (2 - threshold))
-        prefix = sorted(words, key=lambda w: (frequency[w], w))[:max(len(words) - needed + 1, 1)]
+        prefix = sorted(words, key=rarest_first)[:max(len(words) - needed + 1, 1)]
         seen: set[int] = set()
         for word in prefix:
             for a in index[word]:

@@ -294,24 +294,25 @@ def _words(text: str) -> tuple[tuple[int, int, str], ...]:
     return tuple(_iter_words(text))
 
 
-def _iter_words(text: str) -> Iterator[tuple[int, int, str]]:
+def _iter_words(text: str) -> list[tuple[int, int, str]]:
     # A chunk inside a skipped span is skipped. Chunks come in order, so one pass over the
     # spans sorted by start, keeping the furthest end reached so far, answers it per chunk.
     skipped = sorted(_skipped_spans(text))
-    i, reach = 0, -1
+    words: list[tuple[int, int, str]] = []
+    i, reach, n = 0, -1, len(skipped)
     for chunk in CHUNK.finditer(text):
-        piece = chunk.group()
         start, end = chunk.span()
-        while i < len(skipped) and skipped[i][0] <= start:
+        while i < n and skipped[i][0] <= start:
             reach = max(reach, skipped[i][1])
             i += 1
         if end <= reach:
             continue
+        piece = chunk.group()
         if piece.isalpha():  # the usual word: PART would match all of it
-            yield start, end, piece
+            words.append((start, end, piece))
         elif not any(c.isdigit() or c == "_" for c in piece):  # HOPE20, 10am, snake_case: codes
-            for part in PART.finditer(piece):
-                yield start + part.start(), start + part.end(), part.group()
+            words += [(start + p.start(), start + p.end(), p.group()) for p in PART.finditer(piece)]
+    return words
 
 
 def _is_code_or_name_shape(word: str) -> bool:
