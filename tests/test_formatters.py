@@ -83,3 +83,17 @@ def test_clean_run_exits_0_in_every_format(fmt, write, cli):
         assert json.loads(run.stdout)["runs"][0]["results"] == []
     if fmt == "github":
         assert run.stdout == ""
+
+
+def test_json_report_is_one_object_with_one_finding_per_line(brand, cli):
+    run = cli("check", "--now", NOW, "--quiet", *CORE, "--format", "json", brand)
+    report = json.loads(run.stdout)
+    assert report["version"] == 1 and report["summary"]["findings"] == len(report["findings"]) >= 4
+    lines = run.stdout.splitlines()
+    finding_lines = [line for line in lines if line.lstrip().startswith('{"path"')]
+    assert [json.loads(line.strip().rstrip(",")) for line in finding_lines] == report["findings"]
+
+def test_json_report_without_findings_is_valid(write, cli):
+    clean = write("clean.txt", "Fresh coffee every morning.\n")
+    run = cli("check", "--quiet", *CORE, "--format", "json", str(clean))
+    assert json.loads(run.stdout)["findings"] == [] and run.exit_code == 0

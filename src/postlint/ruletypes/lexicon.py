@@ -26,9 +26,10 @@ cue (`postlint.promotion.promo_cues`): a tragedy used to sell.
 
 Matching is a dictionary lookup per token into an index of first words (an automaton over
 tokens), built once per rule and language per process, so the cost is independent of the size
-of the lexicon. Before that, a screen per rule and language (one regex of word beginnings)
-skips posts no entry can match; the screens of all lexicon rules are asked together, once
-per whitespace-separated chunk of text (`Screens`), so most posts are never tokenised.
+of the lexicon. Before that, a screen per rule and language (the words, stems and hashtag
+starts a matching text must contain, see `_screen`) skips posts no entry can match; the
+screens of all lexicon rules are merged into one index and asked together, once per
+whitespace-separated chunk of text (`Screens`), so most posts are never tokenised.
 """
 
 from __future__ import annotations
