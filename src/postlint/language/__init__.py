@@ -143,42 +143,19 @@ def _lemmatizer(lang: str) -> Any:
 def lemma_table(lang: str) -> Any:
     """spaCy's `lemma_lookup` table for `lang` as a marisa BytesTrie, or None (pl has none).
 
-    Built once with spaCy's own lookups loader and kept in the cache folder under a key of
-    the table file; later runs only memory-map the trie (milliseconds, no spaCy import).
+    Built once with spaCy's own lookups loader into the cache folder; later runs only
+    memory-map the trie (milliseconds, no spaCy import).
     """
-    import importlib.resources
+    def build(source: Any) -> Any:
+        import marisa_trie
+        from spacy.lookups import load_lookups
 
-    import marisa_trie
+        table = load_lookups(lang, ["lemma_lookup"]).get_table("lemma_lookup")
+        return marisa_trie.BytesTrie(
+            (word.lower(), str(table.get(word, word)).lower().encode()) for word in json_table(source)
+            if str(table.get(word, word)).lower() != word.lower())
 
-    from ..cache import cache_dir, content_key
-
-    source = importlib.resources.files("spacy_lookups_data") / "data" / f"{lang}_lemma_lookup.json.gz"
-    if not source.is_file():
-        return None
-    # Keyed by the installed file's size and time, not its bytes: hashing 1-5 MB on every run
-    # cost more than the rest of a draft's check, and a reinstall changes both.
-    stat = os.stat(str(source))
-    path = cache_dir() / "lemmas" / f"{lang}-{content_key(str(source), str(stat.st_size), str(stat.st_mtime_ns))}.marisa"
-    trie = marisa_trie.BytesTrie()
-    try:
-        return trie.mmap(str(path))
-    except (OSError, ValueError, RuntimeError):
-        pass
-    from spacy.lookups import load_lookups
-
-    table = load_lookups(lang, ["lemma_lookup"]).get_table("lemma_lookup")
-    words = json_table(source)
-    trie = marisa_trie.BytesTrie(
-        (word.lower(), str(table.get(word, word)).lower().encode()) for word in words
-        if str(table.get(word, word)).lower() != word.lower())
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        trie.save(str(tmp))
-        os.replace(tmp, path)
-    except OSError:
-        pass  # an unwritable cache only costs this build again next run
-    return trie
+    return _cached_trie(lang, "", build)
 
 
 @lru_cache(maxsize=None)
@@ -193,6 +170,20 @@ def lemma_forms(lang: str) -> Any:
     table = lemma_table(lang)
     if table is None:
         return None
+
+    def build(source: Any) -> Any:
+        import marisa_trie
+
+        return marisa_trie.BytesTrie((lemma.decode(), form.encode()) for form, lemma in table.iteritems())
+
+    return _cached_trie(lang, "-forms", build)
+
+
+def _cached_trie(lang: str, suffix: str, build: Any) -> Any:
+    """A BytesTrie built by `build(source)` from `lang`'s spaCy lookups file, or None without
+    one. Kept in the cache folder under a key of the installed file's size and time, not its
+    bytes (hashing 1-5 MB on every run cost more than the rest of a draft's check, and a
+    reinstall changes both), and memory-mapped on later runs."""
     import importlib.resources
 
     import marisa_trie
@@ -200,21 +191,23 @@ def lemma_forms(lang: str) -> Any:
     from ..cache import cache_dir, content_key
 
     source = importlib.resources.files("spacy_lookups_data") / "data" / f"{lang}_lemma_lookup.json.gz"
+    if not source.is_file():
+        return None
     stat = os.stat(str(source))
-    path = cache_dir() / "lemmas" / f"{lang}-forms-{content_key(str(source), str(stat.st_size), str(stat.st_mtime_ns))}.marisa"
-    trie = marisa_trie.BytesTrie()
+    key = content_key(str(source), str(stat.st_size), str(stat.st_mtime_ns))
+    path = cache_dir() / "lemmas" / f"{lang}{suffix}-{key}.marisa"
     try:
-        return trie.mmap(str(path))
+        return marisa_trie.BytesTrie().mmap(str(path))
     except (OSError, ValueError, RuntimeError):
         pass
-    trie = marisa_trie.BytesTrie((lemma.decode(), form.encode()) for form, lemma in table.iteritems())
+    trie = build(source)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         trie.save(str(tmp))
         os.replace(tmp, path)
     except OSError:
-        pass
+        pass  # an unwritable cache only costs this build again next run
     return trie
 
 
