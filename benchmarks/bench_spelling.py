@@ -103,8 +103,6 @@ def typos() -> None:
         print(f"typos {lang}: caught {c}/{len(rows)}, right first suggestion {f1}/{len(rows)}")
     print(f"typos all: recall {caught}/{total} = {100 * caught / total:.1f}%, first suggestion right "
           f"{first}/{total}, expected among suggestions {anywhere}/{total}")
-    from postlint import language
-
     rows = [r.split("\t") for r in (DATA / "heldout.tsv").read_text("utf-8").splitlines()[1:]]
     caught = first = anywhere = 0
     for lang, wrong, expected in rows:

@@ -20,7 +20,7 @@ Deliberate decisions (tested with benign look-alikes in tests/data/promotion/):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 import regex
 
@@ -71,27 +71,38 @@ def phrase_literal(phrase: str) -> str | None:
     return longest.casefold() or None
 
 
-def compile_cues(files: list[tuple[Any, Any]]) -> dict[str, list[Cue]]:
-    """Validate and compile every `kind: promotion` file; errors name file and line."""
-    table: dict[str, list[Cue]] = {}
+def read_cues(files: list[tuple[Any, Any]], schema: dict[str, Any],
+              needs: str = "") -> Iterator[tuple[str, dict[str, Any], Any, str | None, str]]:
+    """(language, item, compiled regex, literal, "file:line") of every cue in cue files
+    (`cues: {lang: [{phrase: ...} | {pattern: ...}, ...]}`), validated: errors name file and
+    line. `needs`: a key every cue must also have (voice cues need a `weight`). Shared by the
+    promotion and voice cue files, which differ only in what else a cue carries."""
     for path, _content in files:
         data, node = y.load(path)
-        y.validate(node, SCHEMA, str(path))
+        y.validate(node, schema, str(path))
         for lang, items in (data.get("cues") or {}).items():
             for i, item in enumerate(items or []):
                 line = y.find_line(node, "cues", lang, i)
-                if ("phrase" in item) == ("pattern" in item):
-                    raise UsageError(f"cues.{lang}[{i}] needs exactly one of `phrase` or `pattern`",
+                if ("phrase" in item) == ("pattern" in item) or (needs and needs not in item):
+                    also = f"`{needs}` and " if needs else ""
+                    raise UsageError(f"cues.{lang}[{i}] needs {also}exactly one of `phrase` or `pattern`",
                                      str(path), line)
                 source = item.get("pattern") or phrase_regex(str(item["phrase"]))
                 try:
                     compiled = regex.compile(source)
                 except regex.error as exc:
                     raise UsageError(f"cues.{lang}[{i}]: bad pattern: {exc}", str(path), line) from None
-                table.setdefault(normalise_lang(str(lang)), []).append(Cue(
-                    compiled, item.get("label"),
-                    frozenset(normalise_lang(x) for x in item.get("not_in") or ()),
-                    f"{path}:{line}", phrase_literal(str(item["phrase"])) if "phrase" in item else None))
+                literal = phrase_literal(str(item["phrase"])) if "phrase" in item else None
+                yield normalise_lang(str(lang)), item, compiled, literal, f"{path}:{line}"
+
+
+def compile_cues(files: list[tuple[Any, Any]]) -> dict[str, list[Cue]]:
+    """Validate and compile every `kind: promotion` file; errors name file and line."""
+    table: dict[str, list[Cue]] = {}
+    for lang, item, compiled, literal, source in read_cues(files, SCHEMA):
+        table.setdefault(lang, []).append(Cue(
+            compiled, item.get("label"),
+            frozenset(normalise_lang(x) for x in item.get("not_in") or ()), source, literal))
     return table
 
 

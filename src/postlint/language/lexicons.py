@@ -179,8 +179,6 @@ def suggest(lex: Lexicon, word: str, limit: int = 3, names: bool = False,
     """Up to `limit` known words, ranked: diacritics-only fixes, then one edit, then two,
     and within each by frequency (a common word is the likelier intended one). `names`: the
     word was capitalised, so names (Friday, Oslo) are candidates too."""
-    from .build import strip_accents
-
     if names:
         return _suggest(lex, word, limit, lambda w: w in lex.known or w in lex.names, max_edits)
     return _suggest(lex, word, limit, lambda w: w in lex.known, max_edits)

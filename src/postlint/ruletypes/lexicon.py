@@ -40,7 +40,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable, Iterator
 
 from .. import textspans
-from ..language import resolve
+from ..language import normalise, resolve
 from .. import yamlfile as y
 from ..model import Finding, Post
 
@@ -149,8 +149,6 @@ class Index:
 
 def _entries(spec: Any) -> dict[str, list[str]]:
     """`terms`/`unless` as {lang: [entries]}; a list of maps (YAML anchors) is merged."""
-    from ..language import normalise
-
     merged: dict[str, list[str]] = {}
     for part in spec if isinstance(spec, list) else [spec]:
         for lang, items in (part or {}).items():
@@ -628,8 +626,6 @@ def _build_plan(rule: Any, lang: str, screens: Screens, ctx: Any) -> Plan:
 
 
 def _brand_languages(ctx: Any) -> frozenset[str]:
-    from ..language import normalise
-
     return frozenset(normalise(str(code)) for code in ctx.config.languages)
 
 

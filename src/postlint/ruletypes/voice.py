@@ -18,11 +18,10 @@ from typing import Any, Iterator
 
 from .. import textspans
 from .. import yamlfile as y
-from ..errors import UsageError
 from ..hashtags import normalise as normalise_tag
 from ..language import resolve
 from ..model import SEVERITY_NAMES, Finding, Post, Severity
-from ..promotion import LiteralScreen, normalise_lang, phrase_literal, phrase_regex
+from ..promotion import LiteralScreen, normalise_lang, read_cues
 
 OPTIONS = {
     "check": y.choice("personal", "account", "brand", "mention"),
@@ -169,26 +168,11 @@ class Cue:
 
 def compile_cues(files: list[tuple[Any, Any]]) -> dict[str, list[Cue]]:
     """Validate and compile every `kind: voice-cues` file; errors name file and line."""
-    import regex
-
     table: dict[str, list[Cue]] = {}
-    for path, _content in files:
-        data, node = y.load(path)
-        y.validate(node, CUES_SCHEMA, str(path))
-        for lang, items in (data.get("cues") or {}).items():
-            for i, item in enumerate(items or []):
-                line = y.find_line(node, "cues", lang, i)
-                if ("phrase" in item) == ("pattern" in item) or "weight" not in item:
-                    raise UsageError(f"cues.{lang}[{i}] needs `weight` and exactly one of "
-                                     "`phrase` or `pattern`", str(path), line)
-                try:
-                    compiled = regex.compile(item.get("pattern") or phrase_regex(item["phrase"]))
-                except regex.error as exc:
-                    raise UsageError(f"cues.{lang}[{i}]: bad pattern: {exc}", str(path), line) from None
-                table.setdefault(normalise_lang(str(lang)), []).append(Cue(
-                    compiled, item.get("label"), float(item["weight"]),
-                    str(item.get("group") or "other"),
-                    phrase_literal(str(item["phrase"])) if "phrase" in item else None))
+    for lang, item, compiled, literal, _source in read_cues(files, CUES_SCHEMA, needs="weight"):
+        table.setdefault(lang, []).append(Cue(
+            compiled, item.get("label"), float(item["weight"]),
+            str(item.get("group") or "other"), literal))
     return table
 
 
