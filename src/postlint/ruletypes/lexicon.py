@@ -41,7 +41,10 @@ OPTIONS = {
     "also": y.list_of(y.STR),
     "match": y.choice("words", "masked"),
     "requires": y.choice("promotion"),
+    "context": y.list_of(y.ANY),  # checked by `_contexts` (items, or lists of items via anchors)
 }
+CONTEXT = {"not_with": y.STR, "only_with": y.STR, "near": y.one_of(y.INT, y.choice("clause", "post")),
+           "side": y.choice("before", "after", "either"), "terms": TERMS}
 
 
 LEET = {"a": "4@", "e": "3", "i": "1!", "o": "0", "s": "5$", "t": "7", "l": "1", "g": "9", "u": "v"}
@@ -59,7 +62,75 @@ def prepare(options: dict[str, Any]) -> dict[str, Any]:
             raise ValueError(f"{lang!r} is not a language code (en, es, pl, nb...)")
     for entry in (e for entries in (*terms.values(), *unless.values()) for e in entries):
         check_entry(entry)
-    return {**options, "terms": terms, "unless": unless, "also": tuple(options.get("also", ["en"]))}
+    contexts = _contexts(options.get("context") or [])
+    for lang, items in _only_with_terms(contexts).items():
+        terms.setdefault(lang, []).extend(e for e in items if e not in terms.get(lang, ()))
+    return {**options, "terms": terms, "unless": unless, "also": tuple(options.get("also", ["en"])),
+            "context": _by_entry(contexts)}
+
+
+@dataclass(frozen=True)
+class Context:
+    """A frame of the judgement vocabulary that decides whether some terms are meant:
+    `not_with` drops them when the frame is near ("vote" next to a flavour), `only_with`
+    keeps them only then ("spike" next to a drink). `near`: tokens, or the whole clause
+    (None) or post (-1). The frame `name` is built in: the term is written capitalised in
+    the middle of a sentence ("Moby Dick", "Dick Smith")."""
+
+    mode: str  # "not_with" | "only_with"
+    frame: str
+    near: int | None
+    terms: dict[str, list[str]]
+    side: str = "either"  # only frames "before" or "after" the term count
+
+
+def _contexts(spec: list[Any]) -> list[Context]:
+    items = [i for part in spec for i in (part if isinstance(part, list) else [part])]
+    found = []
+    for item in items:
+        if not isinstance(item, dict) or ("not_with" in item) == ("only_with" in item):
+            raise ValueError("each `context` item needs exactly one of `not_with` or `only_with` "
+                             "(a frame of rules/judgement/*.yaml) and `terms`")
+        unknown = set(item) - set(CONTEXT)
+        if unknown:
+            raise ValueError(f"unknown key {sorted(unknown)[0]!r} in `context` "
+                             f"(expected {', '.join(CONTEXT)})")
+        mode = "not_with" if "not_with" in item else "only_with"
+        terms = entries(item.get("terms") or {})
+        for entry in (e for items_ in terms.values() for e in items_):
+            check_entry(entry)
+        near = item.get("near", "clause")
+        found.append(Context(mode, str(item[mode]), None if near == "clause" else -1 if near == "post"
+                             else int(near), terms, str(item.get("side", "either"))))
+    return found
+
+
+def _only_with_terms(contexts: list[Context]) -> dict[str, list[str]]:
+    merged: dict[str, list[str]] = {}
+    for c in contexts:
+        if c.mode == "only_with":
+            for lang, items in c.terms.items():
+                merged.setdefault(lang, []).extend(items)
+    return merged
+
+
+def _by_entry(contexts: list[Context]) -> dict[str, tuple[Context, ...]]:
+    by_entry: dict[str, list[Context]] = {}
+    for c in contexts:
+        for entry in (e for items in c.terms.values() for e in items):
+            by_entry.setdefault(entry, []).append(c)
+    return {e: tuple(cs) for e, cs in by_entry.items()}
+
+
+def _meant(post: Post, match: Match, contexts: tuple[Context, ...], ctx: Any) -> bool:
+    """Is the term meant in the sense the rule is about, given its frames?"""
+    from ..judgement import frame_near
+
+    for c in contexts:
+        near = frame_near(post, (match[0], match[1]), c.frame, c.near, ctx, c.side)
+        if near == (c.mode == "not_with"):
+            return False
+    return True
 
 
 
@@ -246,8 +317,11 @@ def matches(post: Post, rule: Any, ctx: Any) -> list[Match]:
         return []
     vetoes = [m for t in plan.unless for m in find(_index(rule, "unless", t, ctx), text, lang)]
     kept: list[Match] = []
+    contexts = rule.options.get("context") or {}
     for m in sorted(found, key=lambda m: (m[0], -m[1])):
         if not _overlaps(m, vetoes) and not _overlaps(m, kept):
+            if m[2] in contexts and not _meant(post, m, contexts[m[2]], ctx):
+                continue
             kept.append(m)
     return kept
 

@@ -1,0 +1,89 @@
+"""Recall and false alarms of the judgement rules on this project's functional suites.
+
+    python3 benchmarks/bench_judgement.py [--lang en] [--ways]
+
+For each language (tests/data/judgement/<lang>.yaml): recall = hateful cases (an `expect`
+with a profanity rule) where every expected rule fired; false alarms = cases with no
+profanity rule expected where one fired. With --ways, the same per way. Also counts the
+clean brand posts of tests/data/{sensitive,profanity}/benign.yaml with any finding.
+Uses the installed `postlint` through the real CLI, like the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+LANGS = ("en", "es", "pl", "nb")
+
+
+def run(posts: list[dict], select: tuple[str, ...] = ("profanity", "sensitive")) -> dict[str, set[str]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        queue = Path(tmp) / "q.jsonl"
+        queue.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in posts), "utf-8")
+        args = [sys.executable, "-m", "postlint", "check", "--format", "json", "--quiet",
+                "--offline", *(x for s in select for x in ("--select", s)), str(queue)]
+        out = subprocess.run(args, capture_output=True, text=True, check=False)
+    if out.returncode not in (0, 1):
+        sys.exit(out.stderr)
+    found: dict[str, set[str]] = defaultdict(set)
+    for f in json.loads(out.stdout)["findings"]:
+        found[f["post"]].add(f["rule"])
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lang", action="append")
+    parser.add_argument("--ways", action="store_true", help="per way, too")
+    parser.add_argument("--misses", action="store_true", help="print the cases that fail")
+    args = parser.parse_args()
+    for lang in args.lang or LANGS:
+        path = DATA / "judgement" / f"{lang}.yaml"
+        if not path.exists():
+            print(f"{lang}: no suite")
+            continue
+        cases = yaml.safe_load(path.read_text("utf-8"))["cases"]
+        found = run([{"id": c["id"], "text": c["text"], "language": lang} for c in cases])
+        stats: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # hit, hateful, alarm, benign
+        for c in cases:
+            expect = set(c.get("expect") or ())
+            got = found.get(c["id"], set())
+            prof = {r for r in got if r.startswith("profanity.")}
+            ok = expect <= got and not (prof - expect) and not (got & set(c.get("forbid") or ()))
+            hateful = any(r.startswith("profanity.") for r in expect)
+            for key in ("all", c["way"]):
+                s = stats[key]
+                if hateful:
+                    s[1] += 1
+                    s[0] += expect <= got
+                else:
+                    s[3] += 1
+                    s[2] += bool(prof - expect) or bool(got & set(c.get("forbid") or ()))
+            if args.misses and not ok:
+                print(f"  MISS {c['id']:<14} {c['way']:<24} expect={sorted(expect)} got={sorted(got)}  {c['text']}")
+        for key in ["all"] + (sorted(k for k in stats if k != "all") if args.ways else []):
+            hit, hateful, alarm, benign = stats[key]
+            rec = f"{hit}/{hateful} ({100 * hit / hateful:.0f} %)" if hateful else "-"
+            fa = f"{alarm}/{benign} ({100 * alarm / benign:.0f} %)" if benign else "-"
+            print(f"{lang} {key:<24} recall {rec:<16} false alarms {fa}")
+    posts = []
+    for name in ("sensitive/benign.yaml", "profanity/benign.yaml"):
+        for p in yaml.safe_load((DATA / name).read_text("utf-8"))["posts"]:
+            posts.append({"id": p["id"], "text": p.get("text") or p["message"], "language": p["language"]})
+    found = run(posts, ())
+    noisy = [p["id"] for p in posts if found.get(p["id"])]
+    print(f"clean brand posts with any finding: {len(noisy)}/{len(posts)} {noisy[:10]}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,260 @@
+"""Relations: a predicate said about a target, and what changes its meaning.
+
+For each predicate in a post ("vermin", "should be shot", "idiot"), `relate` looks for the
+target it is said about, and keeps the pair only if the post means it:
+
+- reach: the target is in the same clause, at most `REACH` tokens away, and only link
+  words lie between them: copulas, determiners, quantifiers, modals, intensifiers ("are",
+  "all", "such", "should be", "nothing but"), other predicates, and one free word just
+  before a target that follows its predicate ("I hate *illegal* immigrants"). So "I hate it
+  when women..." and "women love dogs" relate nothing. A target addressed at the end of a
+  clause ("Go back home, immigrants.") is reached from anywhere in it. A target that only
+  modifies a thing ("Chinese food", "women's clothing") is not a target;
+- reference: a pronoun ("they", "them") with no target of its own stands for the last group
+  named before it, in the clause or in an earlier sentence ("Immigrants? They are...");
+- frames: an object nearer to the predicate than any person ("your delivery was pathetic",
+  "this film is stupid") or the speaker ("my boss will kill me") takes it over: criticism
+  and hyperbole are not abuse. A predicate followed by an evaluative word is an intensifier
+  ("stupid good", "sick deals");
+- negation just before the predicate ("I don't hate...", "...are not disgusting"), unless
+  the negation is part of the predicate itself ("are not human");
+- modality: harm verbs ("kill", "shoot") are threats only with a modal or a wish before them
+  ("should be shot", "let's", "I'll") or as an order at the start of a clause ("Kill them");
+  a report of violence ("were shot") is news, not a threat;
+- counter-speech: a statement that is reported ("saying", "calling") or quoted, in a post
+  that condemns it ("...is wrong", "racist", "stop"), is not the post's own voice.
+
+Questions and opinions change nothing: "Why are X always...?" and "I think X are..." say
+the same thing as the statement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .clauses import Layout
+from .mentions import Mention
+from .variants import Token
+
+REACH = 8  # tokens between a predicate and its target, at most
+NEGATION_REACH = 3  # tokens between a negation and the predicate it negates
+MODAL_REACH = 4
+THING_REACH = 3  # tokens from a harm verb to the thing it is done with or to
+
+
+@dataclass(frozen=True)
+class Relation:
+    predicate: Mention
+    target: Mention | None  # None: said to the reader ("learn to read")
+    referent: Mention | None = None  # what a pronoun target stands for
+
+    @property
+    def about(self) -> Mention | None:
+        """The mention that names whom the predicate is about."""
+        return self.referent or self.target
+
+    @property
+    def whom(self) -> str:
+        """"groups.migration", "audience", "people", "others", "victims" (None: audience)."""
+        about = self.about
+        if about is None:
+            return "audience"
+        return about.kind if about.family == "target" else "people"
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What one rule asks for: predicate kinds, which of them need a modal or an order
+    (`modal`), and which stand alone when no target is named (`alone`)."""
+
+    predicates: frozenset[str]
+    modal: frozenset[str] = frozenset()
+    alone: frozenset[str] = frozenset()
+
+
+def relate(toks: tuple[Token, ...], mentions: list[Mention], lay: Layout,
+           wanted: Wanted) -> list[Relation]:
+    by_family: dict[str, list[Mention]] = {}
+    for m in mentions:
+        by_family.setdefault(m.family, []).append(m)
+        if m.family in ("frame", "cue"):
+            by_family.setdefault(m.cls, []).append(m)
+    predicates = [m for m in by_family.get("predicate", ()) if m.kind in wanted.predicates]
+    if not predicates:
+        return []
+    targets = _outermost(by_family.get("target", [])) + by_family.get("refer", [])
+    links = {k for m in mentions if m.family in LINKING or m.cls in LINK_CUES
+             for k in range(m.first, m.last)}
+    # a word of another class ("that", "when") is never the free word before a target
+    named = {k for m in mentions for k in range(m.first, m.last)} - links
+    links_and_named = (links, named)
+    found: list[Relation] = []
+    for p in _outermost(predicates):
+        if _intensifier(p, by_family) or _negated(p, by_family, lay) or _compound(p, toks):
+            continue
+        if p.kind in wanted.modal and (not _modal(p, by_family, lay, toks)
+                                       or _done_by_or_to_a_thing(p, by_family, lay)):
+            continue
+        target = _target(p, targets, by_family, lay, toks, links_and_named)
+        if target is None:
+            if p.kind not in wanted.alone or _taken_by_frame(p, None, by_family, lay):
+                continue
+            found.append(Relation(p, None))
+            continue
+        if _taken_by_frame(p, target, by_family, lay):
+            continue
+        referent = _referent(target, targets, lay) if target.family == "refer" else None
+        if _counter_speech(p, target, by_family, lay):
+            continue
+        found.append(Relation(p, target, referent))
+    return found
+
+
+LINKING = ("predicate", "target", "refer")
+LINK_CUES = ("cue.link", "cue.negation", "cue.modal")
+PUNCTUATION = frozenset(",:-–—=")
+
+
+def _outermost(mentions: list[Mention]) -> list[Mention]:
+    """Drop a mention inside a longer one ("shot" inside "should be shot", "people" inside
+    "black people"): one statement, one relation."""
+    ordered = sorted(mentions, key=lambda m: (m.first, -m.last))
+    kept: list[Mention] = []
+    for m in ordered:
+        if kept and m.first < kept[-1].last and m.last <= kept[-1].last:
+            continue
+        kept.append(m)
+    return kept
+
+
+def _gap(a: Mention, b: Mention) -> int:
+    """Tokens strictly between two mentions (0 when they touch or overlap)."""
+    return max(0, b.first - a.last, a.first - b.last)
+
+
+
+def _same_clause(a: Mention, b: Mention, lay: Layout) -> bool:
+    return lay.clause[a.first] == lay.clause[b.first]
+
+
+def _target(p: Mention, targets: list[Mention], by_family: dict, lay: Layout,
+            toks: tuple[Token, ...], links: tuple[set[int], set[int]]) -> Mention | None:
+    best = None
+    for t in targets:
+        if not _same_clause(p, t, lay) or _modifier(t, by_family, toks):
+            continue
+        inside = t.first < p.last and p.first < t.last  # "send them back"
+        if not inside and not (_gap(p, t) <= REACH and _linked(p, t, toks, links)) \
+                and not _vocative(t, toks, lay):
+            continue
+        rank = (inside, t.family == "refer", _gap(p, t))  # named, outside the predicate, near
+        if best is None or rank < best[0]:
+            best = (rank, t)
+    return best[1] if best else None
+
+
+def _linked(p: Mention, t: Mention, toks: tuple[Token, ...], links: tuple[set[int], set[int]]) -> bool:
+    """Only link words (and punctuation) between predicate and target; one free word, of no
+    class of the vocabulary, is allowed just before a target that follows its predicate
+    ("hate illegal immigrants", but not "a loser *that* you...")."""
+    linking, named = links
+    lo, hi = (p.last, t.first) if p.last <= t.first else (t.last, p.first)
+    free = [k for k in range(lo, hi) if k not in linking and toks[k][0] not in PUNCTUATION]
+    return not free or (p.last <= t.first and free == [t.first - 1] and free[0] not in named)
+
+
+def _vocative(t: Mention, toks: tuple[Token, ...], lay: Layout) -> bool:
+    """", immigrants." at the end of a clause: the clause is said to them."""
+    if t.first == 0 or toks[t.first - 1][0] != ",":
+        return False
+    return t.last >= len(toks) or lay.clause[t.last] != lay.clause[t.first] or toks[t.last][0] in "!?."
+
+
+def _modifier(t: Mention, by_family: dict, toks: tuple[Token, ...]) -> bool:
+    """"Chinese food", "women's clothing": the target word only says what kind of thing."""
+    after = t.last + 1 if t.last < len(toks) and toks[t.last][0] in ("'s", "’s") else t.last
+    return any(f.first == after for f in by_family.get("frame.object", ()))
+
+
+def _referent(pronoun: Mention, targets: list[Mention], lay: Layout) -> Mention | None:
+    """The last group named before the pronoun: in its clause or the two sentences before."""
+    clause = lay.clause[pronoun.first]
+    earlier = [t for t in targets if t.family == "target" and t.last <= pronoun.first
+               and clause - lay.clause[t.first] <= 2
+               and t.kind.split(".")[0] in ("groups", "others", "victims")]
+    return earlier[-1] if earlier else None
+
+
+def _negated(p: Mention, by_family: dict, lay: Layout) -> bool:
+    for n in by_family.get("cue.negation", ()):
+        if p.first <= n.first and n.last <= p.last:
+            return False  # the predicate is written with its negation: "are not human"
+    return any(n.last <= p.first and p.first - n.last <= NEGATION_REACH and _same_clause(n, p, lay)
+               for n in by_family.get("cue.negation", ()))
+
+
+def _modal(p: Mention, by_family: dict, lay: Layout, toks: tuple[Token, ...]) -> bool:
+    if lay.first_word(p.first, toks):
+        return True  # an order: "Kill them all"
+    return any(m.first < p.first and p.first - m.last <= MODAL_REACH and _same_clause(m, p, lay)
+               for m in by_family.get("cue.modal", ()))
+
+
+def _done_by_or_to_a_thing(p: Mention, by_family: dict, lay: Layout) -> bool:
+    """Harm verbs said of things are hyperbole: a thing does it ("these prices will kill
+    you", "this workout will kill you"), or a thing is what it is done with or to ("shoot
+    you an email", "kill you with these prices", "die of laughter")."""
+    clause = lay.clause[p.first]
+    before = [m for m in (*by_family.get("frame.object", ()), *by_family.get("frame.self", ()),
+                          *by_family.get("target", ()), *by_family.get("refer", ()))
+              if m.last <= p.first and lay.clause[m.first] == clause]
+    if before and max(before, key=lambda m: m.last).cls == "frame.object":
+        return True
+    return any(f.first >= p.last and f.first - p.last <= THING_REACH and lay.clause[f.first] == clause
+               for f in by_family.get("frame.object", ()))
+
+
+def _intensifier(p: Mention, by_family: dict) -> bool:
+    """"stupid good", "sick deals", "dead simple": the word only says "very"."""
+    return any(e.first == p.last for e in by_family.get("frame.evaluative", ()))
+
+
+def _taken_by_frame(p: Mention, target: Mention | None, by_family: dict, lay: Layout) -> bool:
+    """Is the predicate about a thing or the speaker rather than the target? True when an
+    `object` or `self` frame in the clause is nearer to it than the target. Without a
+    target, only a frame just before an insult counts ("the main character is an idiot",
+    "I feel like an idiot"); a jab of several words ("go drink that garbage") is complete."""
+    if target is None and p.last - p.first > 1:
+        return False
+    for frame in ("frame.object", "frame.self"):
+        for f in by_family.get(frame, ()):
+            if f.first < p.last and p.first < f.last or not _same_clause(f, p, lay):
+                continue
+            if target is not None and _gap(f, p) < _gap(p, target):
+                return True
+            if target is None and f.last <= p.first and _gap(f, p) <= THING_REACH:
+                return True
+    return False
+
+
+def _compound(p: Mention, toks: tuple[Token, ...]) -> bool:
+    """"idiot-proof", "die-hard", "kill-switch": glued to another word by a hyphen, the
+    word is part of a name for something else."""
+    before = p.first >= 2 and toks[p.first - 1][0] in "-‐" and toks[p.first - 1][3] == toks[p.first - 2][4] \
+        and toks[p.first - 1][4] == toks[p.first][3]
+    after = p.last + 1 < len(toks) and toks[p.last][0] in "-‐" and toks[p.last][3] == toks[p.last - 1][4] \
+        and toks[p.last][4] == toks[p.last + 1][3]
+    return before or after
+
+
+def _counter_speech(p: Mention, target: Mention, by_family: dict, lay: Layout) -> bool:
+    """Reported or quoted hate in a post that condemns it: "Saying immigrants are vermin is
+    disgusting", "“Women belong in the kitchen” is not a joke"."""
+    condemned = bool(by_family.get("cue.condemn"))
+    first = min(p.first, target.first)
+    for r in by_family.get("cue.report", ()):
+        if r.last <= first and _same_clause(r, p, lay) and (condemned or _negated(r, by_family, lay)):
+            return True
+    if condemned and lay.quoted[p.first] and lay.quoted[target.first]:
+        return any(not lay.quoted[c.first] for c in by_family["cue.condemn"])
+    return False
