@@ -16,8 +16,9 @@ target it is said about, and keeps the pair only if the post means it:
   "this film is stupid") or the speaker ("my boss will kill me") takes it over: criticism
   and hyperbole are not abuse. A predicate followed by an evaluative word is an intensifier
   ("stupid good", "sick deals");
-- negation just before the predicate ("I don't hate...", "...are not disgusting"), unless
-  the negation is part of the predicate itself ("are not human");
+- negation just before the predicate ("I don't hate...", "...are not disgusting") or right
+  after it (Norwegian "jeg hater ikke..."), unless the negation is part of the predicate
+  itself ("are not human");
 - modality: harm verbs ("kill", "shoot") are threats only with a modal or a wish before them
   ("should be shot", "let's", "I'll") or as an order at the start of a clause ("Kill them");
   a report of violence ("were shot") is news, not a threat;
@@ -189,8 +190,10 @@ def _negated(p: Mention, by_family: dict, lay: Layout) -> bool:
     for n in by_family.get("cue.negation", ()):
         if p.first <= n.first and n.last <= p.last:
             return False  # the predicate is written with its negation: "are not human"
-    return any(n.last <= p.first and p.first - n.last <= NEGATION_REACH and _same_clause(n, p, lay)
-               for n in by_family.get("cue.negation", ()))
+    return any(_same_clause(n, p, lay) and (
+        n.last <= p.first and p.first - n.last <= NEGATION_REACH  # "don't hate", "are not vile"
+        or n.first == p.last)  # right after the verb: "jeg hater ikke kvinner"
+        for n in by_family.get("cue.negation", ()))
 
 
 def _modal(p: Mention, by_family: dict, lay: Layout, toks: tuple[Token, ...]) -> bool:
