@@ -83,3 +83,112 @@ def test_suite_covers_every_way(lang):
     assert {c["way"] for c in cases} <= set(WAYS), {c["way"] for c in cases} - set(WAYS)
     silent = [c for c in cases if not c.get("expect")]
     assert len(silent) >= len(cases) // 4, "a suite needs its benign contrasts"
+
+
+# --- the mechanism's own guarantees --------------------------------------------------------
+
+
+def _relations(texts: list[tuple[str, str]], screened: bool) -> list:
+    from postlint import judgement
+    from postlint.config import DEFAULT
+    from postlint.engine import Context, Options
+    from postlint.model import Post
+    from postlint.rules import load_rules
+
+    ctx = Context(DEFAULT, Options())
+    wanted = [r.options["wanted"] for r in load_rules([]) if r.type == "relation"]
+    found = []
+    for i, (text, lang) in enumerate(texts):
+        post = Post("t", str(i), text, language=lang)
+        analysis = judgement._analyse(post, ctx, screened=screened)
+        if analysis is None:
+            found.append([[] for _ in wanted])
+            continue
+        found.append([[(r.predicate.entry, r.about and r.about.entry) for r in
+                       judgement.relate(analysis.tokens, analysis.mentions, analysis.layout, w)]
+                      for w in wanted])
+    return found
+
+
+def test_screen_never_hides_a_relation():
+    """Most posts are never analysed: a screen on the predicates (and a check for disguised
+    spellings) says "nothing to judge". Checked against the unscreened analysis on every
+    suite case and labelled post, in every language."""
+    texts = [(c["text"], lang) for lang in LANGS for c in suite(lang)]
+    for name in ("sensitive/benign.yaml", "profanity/benign.yaml", "profanity/positives.yaml"):
+        for p in yaml.safe_load((DATA.parent / name).read_text("utf-8"))["posts"]:
+            texts.append((p.get("text") or p["message"], p["language"]))
+    assert len(texts) > 550
+    screened, unscreened = _relations(texts, True), _relations(texts, False)
+    assert screened == unscreened
+    assert sum(1 for r in unscreened if any(r)) > 200  # not vacuous
+
+
+@pytest.mark.parametrize("text, spelled", [
+    ("I h4te w0men", ["i", "hate", "women"]),
+    ("I h a t e women.", ["hate", "women", "."]),
+    ("wmoen are vermn", ["women", "are", "vermin"]),
+    ("Refugees are $cum!", ["refugees", "are", "scum", "!"]),
+    ("I haaate them", ["i", "hate", "them"]),
+    ("Womenare stupid", ["women", "are", "stupid"]),
+    ("Hello! Duck soup, e.g. with 10am coffee", ["hello", "!", "duck", "soup", ",", "e", ".", "g",
+                                                 ".", "with", "10am", "coffee"]),
+])
+def test_spelling_variations_are_undone(text, spelled):
+    """Leet, spaces added or removed, letters swapped, missing or repeated: respelled into
+    the vocabulary word, and nothing else is touched (a known word, a name, a time)."""
+    from postlint.judgement import _language
+    from postlint.config import DEFAULT
+    from postlint.engine import Context, Options
+    from postlint.language.phrases import tokens
+
+    built = _language("en", Context(DEFAULT, Options()))
+    respelled = built.respeller.respell(text, tokens(text, "en"))
+    assert [t[1] for t in respelled] == spelled
+
+
+def test_a_user_adds_a_group_and_a_predicate_without_python(tmp_path, cli):
+    """`kind: judgement` files in a --rules folder extend the built-in vocabulary."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "ours.yaml").write_text(
+        "kind: judgement\nlanguage: en\n"
+        "targets:\n  groups:\n    caste: [dalits]\n"
+        "predicates:\n  dehumanising: [untouchables]\n", "utf-8")
+    draft = tmp_path / "d.txt"
+    draft.write_text("Dalits are untouchables.\n", "utf-8")
+    before = cli("check", "--format", "json", "--quiet", "--offline", "--select", "profanity", str(draft))
+    after = cli("check", "--format", "json", "--quiet", "--offline", "--select", "profanity",
+                "--rules", str(rules), str(draft))
+    assert before.json["findings"] == []
+    [finding] = after.json["findings"]
+    assert finding["rule"] == "profanity.hate"
+    assert "a group (caste)" in finding["message"] and "“Dalits”" in finding["message"]
+
+
+@pytest.mark.parametrize("content, error", [
+    ("kind: judgement\ntargets:\n  audience: [you]\n", "needs `language:`"),
+    ("kind: judgement\nlanguage: en\ntargetz:\n  audience: [you]\n", "did you mean 'targets'"),
+    ("kind: judgement\nlanguage: en\npredicates:\n  hatred: ['* hate']\n", "starts with `*`"),
+    ("kind: judgement\nlanguage: en\ncues:\n  negatoin: [not]\n", "did you mean 'cues.negation'"),
+])
+def test_a_broken_vocabulary_file_names_file_and_line(tmp_path, cli, content, error):
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "bad.yaml").write_text(content, "utf-8")
+    draft = tmp_path / "d.txt"
+    draft.write_text("I hate waiting.\n", "utf-8")
+    r = cli("check", "--quiet", "--offline", "--rules", str(rules), str(draft))
+    assert r.exit_code == 2
+    assert "bad.yaml" in r.stderr and error in r.stderr, r.stderr
+
+
+def test_finding_names_both_spans_and_what_the_post_does(tmp_path, check):
+    draft = tmp_path / "d.txt"
+    draft.write_text("Totally normal post.\nAll immigrants should be shot.\n", "utf-8")
+    [f] = [f for f in check("--select", "profanity", str(draft)).json["findings"]]
+    assert f["rule"] == "profanity.threat" and f["severity"] == "critical"
+    assert f["message"].startswith("Says “immigrants” … “should be shot”: a threat")
+    assert "(migration status)" in f["message"]
+    assert (f["line"], f["column"], f["end_column"]) == (2, 5, 30)
+    assert f["match"] == "immigrants should be shot"

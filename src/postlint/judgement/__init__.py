@@ -53,6 +53,7 @@ class Language:
 
     vocab: Vocab
     matcher: Matcher
+    predicates: Matcher  # the predicates alone: no predicate, nothing to relate
     respeller: Respeller
     screen_key: tuple[str, str, str]
 
@@ -76,13 +77,13 @@ def _build_language(lang: str, ctx: Any) -> Language:
 
     words = vocab(lang, ctx)
     lex = lexicon(lang, ctx)
-    is_name = (lambda w: w in lex.names and w not in lex.known) if lex is not None else (lambda w: False)
     classes = dict(words.classes)
     if lang != "en":  # English jabs and insults need no target: they work in any post
         english = vocab("en", ctx).classes
         for name in MIXED_IN:
             classes[name] = [*classes.get(name, []), *english.get(name, [])]
-    matcher = build_matcher(classes, lang, is_name)
+    matcher = build_matcher(classes, lang)
+    predicate_matcher = build_matcher({k: v for k, v in classes.items() if k.startswith("predicate.")}, lang)
     respellable = [e for name in (*words.names("target"), *words.names("predicate"))
                    for e in words.classes[name]]
     plain, stems = plain_words(respellable, lang, language.inflections)
@@ -97,7 +98,7 @@ def _build_language(lang: str, ctx: Any) -> Language:
         zipf = lex.zipf if lex is not None else (lambda w: 0.0)
         screens.add(key, build_screen(predicates, lang, (lang,), zipf), frozenset({lang}))
         screens.add(("judgement", "respell", lang), _Disguised(respeller), frozenset({lang}))
-    return Language(words, matcher, respeller, key)
+    return Language(words, matcher, predicate_matcher, respeller, key)
 
 
 class _Disguised:
@@ -123,17 +124,28 @@ def analyse(post: Post, ctx: Any) -> Analysis | None:
 
 
 def _analyse(post: Post, ctx: Any, screened: bool = True) -> Analysis | None:
+    """The analysis when a relation is possible, else None. Screened (the default), the
+    cheap questions come first: does any chunk hold a predicate, or a disguised word
+    (`_Disguised`, `suspicious`)? Only then are the tokens respelled, and only when a
+    predicate is really there are the other classes looked for."""
     from ..ruletypes.lexicon import _hits, _screens
 
     lang = resolve(post, ctx)
     built = _language(lang, ctx)
     text = post.text
+    toks = phrase_tokens(text, lang)
     if screened:
         hits = _hits(post, _screens(ctx))
-        if built.screen_key not in hits and ("judgement", "respell", lang) not in hits \
-                and not suspicious(text):
+        disguised = ("judgement", "respell", lang) in hits or suspicious(text)
+        if built.screen_key not in hits and not disguised:
             return None
-    return _analysis(text, lang, built)
+        if disguised:
+            toks = built.respeller.respell(text, toks)
+    else:
+        toks = built.respeller.respell(text, toks)
+    if not built.predicates.find(toks):
+        return None
+    return Analysis(toks, built.matcher.find(toks), layout(text, toks))
 
 
 def _analysis(text: str, lang: str, built: Language) -> Analysis:
@@ -185,9 +197,13 @@ def frame_near(post: Post, span: tuple[int, int], frame: str, near: int | None, 
 
 
 def _written_as_name(text: str, span: tuple[int, int]) -> bool:
-    """Capitalised in the middle of a sentence: "Moby Dick", "with Dick and Jane"."""
+    """Capitalised in the middle of a sentence ("Moby Dick", "with Dick and Jane"), or
+    anywhere when the next word is capitalised too ("Dick Francis novels")."""
     word = text[span[0]:span[1]]
     if not word[:1].isupper() or word.isupper():
         return False
+    after = text[span[1]:].lstrip(" ")
+    if after[:1].isupper():
+        return True
     before = text[:span[0]].rstrip()
-    return bool(before) and before[-1] not in ".!?¡¿:\n\"“«(" and not before.endswith("\n")
+    return bool(before) and before[-1] not in ".!?¡¿:\n\"“«("

@@ -6,14 +6,14 @@ is matched once and labelled with all of them. Unlike the lexicon rules, every m
 kept, overlaps included: a relation needs to see the predicate "should be shot" and the
 modal "should" inside it.
 
-Two target classes need no list: an @mention is a person (`target.people`), and so is a
-capitalised word that the language's dictionary only knows as a name ("Anna is an idiot").
+One target needs no list: an @mention is a person (`target.people`). Capitalised words are
+not taken for names: days, months and nationalities are capitalised too ("I hate Mondays").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from ..language.phrases import Index, Pattern, words
 from .variants import Token
@@ -42,40 +42,45 @@ class Mention:
 
 @dataclass
 class Matcher:
-    index: Index
-    labels: dict[str, tuple[str, ...]]  # entry -> classes
-    is_name: Callable[[str], bool]
+    """Two indexes: what is said and about whom (`predicate.*`, `target.*`) matches lemmas
+    too ("hates" is "hate"); function words and frames (`cue.*`, `frame.*`, `refer`) match
+    the forms written, because a lemma table folds "these" into "this" and "those" into
+    "that", which mean other things."""
+
+    lemmas: Index
+    forms: Index
+    labels: dict[tuple[str, bool], tuple[str, ...]]  # (entry, by lemma) -> classes
 
     def find(self, toks: tuple[Token, ...]) -> list[Mention]:
         found: list[Mention] = []
-        index, labels = self.index, self.labels
+        labels = self.labels
         for i, (text, lower, lemma, start, _) in enumerate(toks):
-            for pattern in index.candidates(text, lower, lemma):
-                n = len(pattern.words)
-                if i + n <= len(toks) and all(
-                        w.accepts(*toks[i + k][:3]) for k, w in enumerate(pattern.words)):
-                    end = toks[i + n - 1][4]
-                    for cls in labels[pattern.entry]:
-                        found.append(Mention(cls, i, i + n, start, end, pattern.entry))
+            for by_lemma, index in ((True, self.lemmas), (False, self.forms)):
+                for pattern in index.candidates(text, lower, lemma):
+                    n = len(pattern.words)
+                    if i + n <= len(toks) and all(
+                            w.accepts(*toks[i + k][:3]) for k, w in enumerate(pattern.words)):
+                        end = toks[i + n - 1][4]
+                        for cls in labels[pattern.entry, by_lemma]:
+                            found.append(Mention(cls, i, i + n, start, end, pattern.entry))
             if text[0] == "@" and len(text) > 1:
-                found.append(Mention("target.people", i, i + 1, start, toks[i][4], text))
-            elif i and text[0].isupper() and text[1:].islower() and self.is_name(lower) \
-                    and toks[i - 1][0] not in ".!?":
                 found.append(Mention("target.people", i, i + 1, start, toks[i][4], text))
         return found
 
 
-def build(classes: dict[str, list[str]], lang: str, is_name: Callable[[str], bool]) -> Matcher:
-    index = Index()
-    labels: dict[str, list[str]] = {}
+def build(classes: dict[str, list[str]], lang: str) -> Matcher:
+    indexes = {True: Index(), False: Index()}
+    labels: dict[tuple[str, bool], list[str]] = {}
     for cls, entries in classes.items():
+        by_lemma = cls.startswith(("predicate.", "target."))
         for entry in entries:
-            if entry not in labels:
-                labels[entry] = []
-                index.add(Pattern(entry, words(entry, lang)))
-            if cls not in labels[entry]:
-                labels[entry].append(cls)
-    return Matcher(index, {e: tuple(c) for e, c in labels.items()}, is_name)
+            key = (entry, by_lemma)
+            if key not in labels:
+                labels[key] = []
+                indexes[by_lemma].add(Pattern(entry, words(entry, lang, lemmas=by_lemma)))
+            if cls not in labels[key]:
+                labels[key].append(cls)
+    return Matcher(indexes[True], indexes[False], {k: tuple(c) for k, c in labels.items()})
 
 
 def plain_words(entries: list[str], lang: str, inflections: Any) -> tuple[set[str], set[str]]:

@@ -40,7 +40,8 @@ from .variants import Token
 REACH = 8  # tokens between a predicate and its target, at most
 NEGATION_REACH = 3  # tokens between a negation and the predicate it negates
 MODAL_REACH = 4
-THING_REACH = 3  # tokens from a harm verb to the thing it is done with or to
+THING_REACH = 3
+RELATIVE_REACH = 5  # words of a relative clause between a target and its predicate  # tokens from a harm verb to the thing it is done with or to
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,10 @@ class Wanted:
 def relate(toks: tuple[Token, ...], mentions: list[Mention], lay: Layout,
            wanted: Wanted) -> list[Relation]:
     by_family: dict[str, list[Mention]] = {}
+    phrases = [m for m in mentions if m.cls == "cue.link" and m.last - m.first > 1]
+    if phrases:  # "women like *that*": a word inside a link phrase is only that phrase
+        mentions = [m for m in mentions if not (m.family in ("frame", "cue") and m.cls != "cue.link"
+                    and any(q.first <= m.first and m.last <= q.last for q in phrases))]
     for m in mentions:
         by_family.setdefault(m.family, []).append(m)
         if m.family in ("frame", "cue"):
@@ -86,9 +91,11 @@ def relate(toks: tuple[Token, ...], mentions: list[Mention], lay: Layout,
     targets = _outermost(by_family.get("target", [])) + by_family.get("refer", [])
     links = {k for m in mentions if m.family in LINKING or m.cls in LINK_CUES
              for k in range(m.first, m.last)}
-    # a word of another class ("that", "when") is never the free word before a target
-    named = {k for m in mentions for k in range(m.first, m.last)} - links
+    # a thing, the speaker or a cue ("that", "when") is never the free word before a target
+    named = {k for m in mentions if m.cls in NOT_FREE or m.family == "cue"
+             for k in range(m.first, m.last)} - links
     links_and_named = (links, named)
+    relatives = {m.first: m for m in by_family.get("cue.relative", ())}
     found: list[Relation] = []
     for p in _outermost(predicates):
         if _intensifier(p, by_family) or _negated(p, by_family, lay) or _compound(p, toks):
@@ -96,7 +103,7 @@ def relate(toks: tuple[Token, ...], mentions: list[Mention], lay: Layout,
         if p.kind in wanted.modal and (not _modal(p, by_family, lay, toks)
                                        or _done_by_or_to_a_thing(p, by_family, lay)):
             continue
-        target = _target(p, targets, by_family, lay, toks, links_and_named)
+        target = _target(p, targets, by_family, lay, toks, links_and_named, relatives)
         if target is None:
             if p.kind not in wanted.alone or _taken_by_frame(p, None, by_family, lay):
                 continue
@@ -112,8 +119,9 @@ def relate(toks: tuple[Token, ...], mentions: list[Mention], lay: Layout,
 
 
 LINKING = ("predicate", "target", "refer")
-LINK_CUES = ("cue.link", "cue.negation", "cue.modal")
+LINK_CUES = ("cue.link", "cue.negation", "cue.modal")  # and cue.relative, see `_linked`
 PUNCTUATION = frozenset(",:-–—=")
+NOT_FREE = ("frame.object", "frame.self")
 
 
 def _outermost(mentions: list[Mention]) -> list[Mention]:
@@ -139,14 +147,15 @@ def _same_clause(a: Mention, b: Mention, lay: Layout) -> bool:
 
 
 def _target(p: Mention, targets: list[Mention], by_family: dict, lay: Layout,
-            toks: tuple[Token, ...], links: tuple[set[int], set[int]]) -> Mention | None:
+            toks: tuple[Token, ...], links: tuple[set[int], set[int]],
+            relatives: dict[int, Mention]) -> Mention | None:
     best = None
     for t in targets:
         if not _same_clause(p, t, lay) or _modifier(t, by_family, toks):
             continue
         inside = t.first < p.last and p.first < t.last  # "send them back"
-        if not inside and not (_gap(p, t) <= REACH and _linked(p, t, toks, links)) \
-                and not _vocative(t, toks, lay):
+        if not inside and not (_gap(p, t) <= REACH and _linked(p, t, toks, links, relatives)) \
+                and not _vocative(t, toks, lay, links[0]):
             continue
         rank = (inside, t.family == "refer", _gap(p, t))  # named, outside the predicate, near
         if best is None or rank < best[0]:
@@ -154,19 +163,30 @@ def _target(p: Mention, targets: list[Mention], by_family: dict, lay: Layout,
     return best[1] if best else None
 
 
-def _linked(p: Mention, t: Mention, toks: tuple[Token, ...], links: tuple[set[int], set[int]]) -> bool:
+def _linked(p: Mention, t: Mention, toks: tuple[Token, ...], links: tuple[set[int], set[int]],
+            relatives: dict[int, Mention]) -> bool:
     """Only link words (and punctuation) between predicate and target; one free word, of no
     class of the vocabulary, is allowed just before a target that follows its predicate
-    ("hate illegal immigrants", but not "a loser *that* you...")."""
+    ("hate illegal immigrants", but not "a loser *that* you..."), and a short relative
+    clause right after a target that comes first ("women *who talk back* should be...")."""
     linking, named = links
     lo, hi = (p.last, t.first) if p.last <= t.first else (t.last, p.first)
     free = [k for k in range(lo, hi) if k not in linking and toks[k][0] not in PUNCTUATION]
-    return not free or (p.last <= t.first and free == [t.first - 1] and free[0] not in named)
+    if not free:
+        return True
+    if p.last <= t.first:
+        return free == [t.first - 1] and free[0] not in named
+    rel = relatives.get(t.last)
+    return rel is not None and free[0] >= rel.first and free[-1] - rel.last < RELATIVE_REACH
 
 
-def _vocative(t: Mention, toks: tuple[Token, ...], lay: Layout) -> bool:
-    """", immigrants." at the end of a clause: the clause is said to them."""
-    if t.first == 0 or toks[t.first - 1][0] != ",":
+def _vocative(t: Mention, toks: tuple[Token, ...], lay: Layout, linking: set[int]) -> bool:
+    """", immigrants." or ", those Jews." at the end of a clause: the clause is said to them
+    or about them."""
+    k = t.first - 1
+    while k >= 0 and k in linking and toks[k][0] != ",":
+        k -= 1
+    if k < 0 or toks[k][0] != ",":
         return False
     return t.last >= len(toks) or lay.clause[t.last] != lay.clause[t.first] or toks[t.last][0] in "!?."
 
@@ -213,7 +233,9 @@ def _done_by_or_to_a_thing(p: Mention, by_family: dict, lay: Layout) -> bool:
               if m.last <= p.first and lay.clause[m.first] == clause]
     if before and max(before, key=lambda m: m.last).cls == "frame.object":
         return True
+    groups = [t.first for t in by_family.get("target", ()) if t.first >= p.last and t.kind.startswith("groups")]
     return any(f.first >= p.last and f.first - p.last <= THING_REACH and lay.clause[f.first] == clause
+               and not any(g < f.first for g in groups)  # not "stab every woman on *this* street"
                for f in by_family.get("frame.object", ()))
 
 
@@ -224,18 +246,23 @@ def _intensifier(p: Mention, by_family: dict) -> bool:
 
 def _taken_by_frame(p: Mention, target: Mention | None, by_family: dict, lay: Layout) -> bool:
     """Is the predicate about a thing or the speaker rather than the target? True when an
-    `object` or `self` frame in the clause is nearer to it than the target. Without a
-    target, only a frame just before an insult counts ("the main character is an idiot",
-    "I feel like an idiot"); a jab of several words ("go drink that garbage") is complete."""
+    `object` or `self` frame in the clause is nearer to it than the target ("this film is
+    stupid", "my boss will kill me"); a frame before the predicate only when the target is
+    not after it ("*I* hate immigrants": the speaker is the subject, the target the object).
+    Without a target, only a frame just before an insult counts ("the main character is an
+    idiot", "I feel like an idiot"); a jab of several words ("go drink that garbage") is
+    complete."""
     if target is None and p.last - p.first > 1:
         return False
+    target_after = target is not None and target.first >= p.last
     for frame in ("frame.object", "frame.self"):
         for f in by_family.get(frame, ()):
             if f.first < p.last and p.first < f.last or not _same_clause(f, p, lay):
                 continue
-            if target is not None and _gap(f, p) < _gap(p, target):
+            before = f.last <= p.first
+            if target is not None and _gap(f, p) < _gap(p, target) and not (before and target_after):
                 return True
-            if target is None and f.last <= p.first and _gap(f, p) <= THING_REACH:
+            if target is None and before and _gap(f, p) <= THING_REACH:
                 return True
     return False
 
@@ -254,6 +281,8 @@ def _counter_speech(p: Mention, target: Mention, by_family: dict, lay: Layout) -
     """Reported or quoted hate in a post that condemns it: "Saying immigrants are vermin is
     disgusting", "“Women belong in the kitchen” is not a joke"."""
     condemned = bool(by_family.get("cue.condemn"))
+    if any(r.first == target.last for r in by_family.get("cue.report", ())):
+        return True  # "sick of people *saying* immigrants are criminals": about the speakers
     first = min(p.first, target.first)
     for r in by_family.get("cue.report", ()):
         if r.last <= first and _same_clause(r, p, lay) and (condemned or _negated(r, by_family, lay)):

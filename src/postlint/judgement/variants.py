@@ -36,8 +36,11 @@ LEET_CHARS = set("4@31!|05$7+€")
 # a digit or symbol between letters, a leading digit or symbol before 3+ letters, a letter
 # repeated three times, single letters separated by spaces or dots.
 SUSPICIOUS = re.compile(
-    r"(?i)[^\W\d_][0-9@$!|+€]+[^\W\d_]|(?<![\w@$])[0-9@$][^\W\d_]{3,}|([^\W\d_])\1\1"
-    r"|(?<!\S)[^\W\d_](?:[ .*_-][^\W\d_]){2,}(?!\w)")
+    r"(?i)[^\W\d_][0-9$!|+€]+[^\W\d_]"          # h4te, sh!t (not a55 or 10am)
+    r"|[^\W\d_]@[^\W\d_]+(?![\w.]*\.\w)"          # h@te, not an e-mail address
+    r"|(?<![\w$])[0-9$][^\W\d_]{3,}"              # $cum, 5cum (not @mentions)
+    r"|([^\W\d_w])\1\1"                             # haaate (not www)
+    r"|(?<!\S)[^\W\d_](?:[ .*_-][^\W\d_]){2,}(?!\w)")  # h a t e, h.a.t.e
 
 
 @dataclass
@@ -88,11 +91,13 @@ class Respeller:
             return None
         if not lower.isalpha() or self._vocab(lower):
             return None
+        if self.knows(lower):
+            return None  # most words: known, and no variation of anything
         squeezed = re.sub(r"(.)\1{2,}", r"\1", lower)
         if squeezed != lower:  # "haaate", "fuuuck": three or more of a letter
             return self._vocab(squeezed) or self._vocab(re.sub(r"(.)\1{2,}", r"\1\1", lower)) \
                 or self._edited(squeezed)
-        if len(lower) < MIN_EDIT or self.knows(lower):
+        if len(lower) < MIN_EDIT:
             return None
         return self._edited(lower) or self._split(lower)
 

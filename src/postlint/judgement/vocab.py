@@ -15,7 +15,8 @@ What a post says about whom is data, per language (rules/judgement/en.yaml, es.y
   "let's": a harm verb becomes a threat), `report` ("saying", "calling") and `condemn`
   ("is wrong", "racist"), which together make counter-speech, and `link`: the function
   words that may stand between a target and its predicate ("are", "all", "such", "nothing
-  but"); any other word between them breaks the relation ("women *love* dogs").
+  but"); any other word between them breaks the relation ("women *love* dogs"), except a
+  short relative clause opened by a `relative` word ("women *who talk back* should...").
 - `frames`: classes of words that select a harmless sense of a word near them: a `contest`
   (a vote for a flavour), an `object` (criticism of a film is not an insult to people),
   `self` ("my boss will kill me"), `evaluative` ("stupid good"), `dish` ("pan de muerto").
@@ -55,11 +56,12 @@ SCHEMA = {
         "report": ENTRIES,
         "condemn": ENTRIES,
         "link": ENTRIES,
+        "relative": ENTRIES,
     },
     "frames": y.map_of(ENTRIES),
 }
 TARGETS = ("groups", "audience", "people", "others", "victims")
-CUES = ("negation", "modal", "report", "condemn", "link")
+CUES = ("negation", "modal", "report", "condemn", "link", "relative")
 
 
 @dataclass
