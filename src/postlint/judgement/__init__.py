@@ -133,16 +133,16 @@ def _analyse(post: Post, ctx: Any, screened: bool = True) -> Analysis | None:
     lang = resolve(post, ctx)
     built = _language(lang, ctx)
     text = post.text
-    toks = phrase_tokens(text, lang)
     if screened:
         hits = _hits(post, _screens(ctx))
         disguised = ("judgement", "respell", lang) in hits or suspicious(text)
         if built.screen_key not in hits and not disguised:
             return None
+        toks = phrase_tokens(text, lang)
         if disguised:
             toks = built.respeller.respell(text, toks)
     else:
-        toks = built.respeller.respell(text, toks)
+        toks = built.respeller.respell(text, phrase_tokens(text, lang))
     if not built.predicates.find(toks):
         return None
     return Analysis(toks, built.matcher.find(toks), layout(text, toks))

@@ -88,7 +88,9 @@ def relate(toks: tuple[Token, ...], mentions: list[Mention], lay: Layout,
     predicates = [m for m in by_family.get("predicate", ()) if m.kind in wanted.predicates]
     if not predicates:
         return []
-    targets = _outermost(by_family.get("target", [])) + by_family.get("refer", [])
+    refers = by_family.get("refer", [])
+    targets = [t for t in _outermost(by_family.get("target", []))  # "sånne folk": the pronoun
+               if not any(r.first <= t.first and t.last <= r.last for r in refers)] + refers
     links = {k for m in mentions if m.family in LINKING or m.cls in LINK_CUES
              for k in range(m.first, m.last)}
     # a thing, the speaker or a cue ("that", "when") is never the free word before a target
@@ -98,7 +100,7 @@ def relate(toks: tuple[Token, ...], mentions: list[Mention], lay: Layout,
     relatives = {m.first: m for m in by_family.get("cue.relative", ())}
     found: list[Relation] = []
     for p in _outermost(predicates):
-        if _intensifier(p, by_family) or _negated(p, by_family, lay) or _compound(p, toks):
+        if _intensifier(p, by_family) or _negated(p, by_family, lay, toks) or _compound(p, toks):
             continue
         if p.kind in wanted.modal and (not _modal(p, by_family, lay, toks)
                                        or _done_by_or_to_a_thing(p, by_family, lay)):
@@ -112,7 +114,7 @@ def relate(toks: tuple[Token, ...], mentions: list[Mention], lay: Layout,
         if _taken_by_frame(p, target, by_family, lay):
             continue
         referent = _referent(target, targets, lay) if target.family == "refer" else None
-        if _counter_speech(p, target, by_family, lay):
+        if _counter_speech(p, target, by_family, lay, toks):
             continue
         found.append(Relation(p, target, referent))
     return found
@@ -154,10 +156,12 @@ def _target(p: Mention, targets: list[Mention], by_family: dict, lay: Layout,
         if not _same_clause(p, t, lay) or _modifier(t, by_family, toks):
             continue
         inside = t.first < p.last and p.first < t.last  # "send them back"
-        if not inside and not (_gap(p, t) <= REACH and _linked(p, t, toks, links, relatives)) \
-                and not _vocative(t, toks, lay, links[0]):
+        linked = inside or (_gap(p, t) <= REACH and _linked(p, t, toks, links, relatives))
+        if not linked and not _vocative(t, toks, lay, links[0]):
             continue
-        rank = (inside, t.family == "refer", _gap(p, t))  # named, outside the predicate, near
+        # linked before addressed, outside the predicate before inside, named before a
+        # pronoun, near before far
+        rank = (not linked, inside, t.family == "refer", _gap(p, t))
         if best is None or rank < best[0]:
             best = (rank, t)
     return best[1] if best else None
@@ -206,14 +210,26 @@ def _referent(pronoun: Mention, targets: list[Mention], lay: Layout) -> Mention 
     return earlier[-1] if earlier else None
 
 
-def _negated(p: Mention, by_family: dict, lay: Layout) -> bool:
+def _negated(p: Mention, by_family: dict, lay: Layout, toks: tuple[Token, ...]) -> bool:
+    """A negation just before the predicate ("don't hate", "are not vile"), or right after
+    it, or after it and one pronoun (Norwegian "jeg hater ikke kvinner", "hater dem ikke"),
+    within the same stretch of text: a comma ends its reach ("Liker du det ikke, så drikk
+    det søppelet" is not a negated jab)."""
     for n in by_family.get("cue.negation", ()):
         if p.first <= n.first and n.last <= p.last:
             return False  # the predicate is written with its negation: "are not human"
-    return any(_same_clause(n, p, lay) and (
-        n.last <= p.first and p.first - n.last <= NEGATION_REACH  # "don't hate", "are not vile"
-        or n.first == p.last)  # right after the verb: "jeg hater ikke kvinner"
-        for n in by_family.get("cue.negation", ()))
+    for n in by_family.get("cue.negation", ()):
+        if not _same_clause(n, p, lay):
+            continue
+        if n.last <= p.first:
+            between = range(n.last, p.first)
+            near = p.first - n.last <= NEGATION_REACH
+        else:
+            between = range(p.last, n.first)
+            near = n.first - p.last <= 1
+        if near and not any(toks[k][0] == "," for k in between):
+            return True
+    return False
 
 
 def _modal(p: Mention, by_family: dict, lay: Layout, toks: tuple[Token, ...]) -> bool:
@@ -277,7 +293,8 @@ def _compound(p: Mention, toks: tuple[Token, ...]) -> bool:
     return before or after
 
 
-def _counter_speech(p: Mention, target: Mention, by_family: dict, lay: Layout) -> bool:
+def _counter_speech(p: Mention, target: Mention, by_family: dict, lay: Layout,
+                    toks: tuple[Token, ...]) -> bool:
     """Reported or quoted hate in a post that condemns it: "Saying immigrants are vermin is
     disgusting", "“Women belong in the kitchen” is not a joke"."""
     condemned = bool(by_family.get("cue.condemn"))
@@ -285,7 +302,7 @@ def _counter_speech(p: Mention, target: Mention, by_family: dict, lay: Layout) -
         return True  # "sick of people *saying* immigrants are criminals": about the speakers
     first = min(p.first, target.first)
     for r in by_family.get("cue.report", ()):
-        if r.last <= first and _same_clause(r, p, lay) and (condemned or _negated(r, by_family, lay)):
+        if r.last <= first and _same_clause(r, p, lay) and (condemned or _negated(r, by_family, lay, toks)):
             return True
     if condemned and lay.quoted[p.first] and lay.quoted[target.first]:
         return any(not lay.quoted[c.first] for c in by_family["cue.condemn"])

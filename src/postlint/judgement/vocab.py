@@ -16,7 +16,8 @@ What a post says about whom is data, per language (rules/judgement/en.yaml, es.y
   ("is wrong", "racist"), which together make counter-speech, and `link`: the function
   words that may stand between a target and its predicate ("are", "all", "such", "nothing
   but"); any other word between them breaks the relation ("women *love* dogs"), except a
-  short relative clause opened by a `relative` word ("women *who talk back* should...").
+  short relative clause or prepositional phrase after the target, opened by a `relative`
+  word ("women *who talk back* should...", "Polakkene *på byggeplassen* er tyver").
 - `frames`: classes of words that select a harmless sense of a word near them: a `contest`
   (a vote for a flavour), an `object` (criticism of a film is not an insult to people),
   `self` ("my boss will kill me"), `evaluative` ("stupid good"), `dish` ("pan de muerto").
