@@ -81,7 +81,11 @@ def relate(toks: tuple[Token, ...], mentions: list[Mention], lay: Layout,
     if phrases:  # "women like *that*": a word inside a link phrase is only that phrase
         mentions = [m for m in mentions if not (m.family in ("frame", "cue") and m.cls != "cue.link"
                     and any(q.first <= m.first and m.last <= q.last for q in phrases))]
+    predicate_spans = [(m.first, m.last) for m in mentions if m.family == "predicate"]
     for m in mentions:
+        if m.cls in INERT_INSIDE and any(a <= m.first and m.last <= b and b - a > m.last - m.first
+                                         for a, b in predicate_spans):
+            continue  # "hører" (hear) in "hører hjemme på kjøkkenet" (belong in the kitchen)
         by_family.setdefault(m.family, []).append(m)
         if m.family in ("frame", "cue"):
             by_family.setdefault(m.cls, []).append(m)
@@ -124,6 +128,7 @@ LINKING = ("predicate", "target", "refer")
 LINK_CUES = ("cue.link", "cue.negation", "cue.modal")  # and cue.relative, see `_linked`
 PUNCTUATION = frozenset(",:-–—=")
 NOT_FREE = ("frame.object", "frame.self")
+INERT_INSIDE = ("cue.report", "cue.condemn", "cue.modal")  # a predicate's own words are not cues
 
 
 def _outermost(mentions: list[Mention]) -> list[Mention]:
