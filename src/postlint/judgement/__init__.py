@@ -30,7 +30,7 @@ from ..model import Post
 from .clauses import Layout, layout
 from .mentions import Matcher, Mention, build as build_matcher, plain_words
 from .relations import Relation, Wanted, relate
-from .variants import Respeller, Token, suspicious
+from .variants import Respeller, Token, disguised, spaced
 from .vocab import Vocab, build as build_vocab
 
 # Predicate kinds whose English words count in posts in every language, as English swear
@@ -103,8 +103,8 @@ def _build_language(lang: str, ctx: Any) -> Language:
 
 class _Disguised:
     """A screen (asked per whitespace chunk by `Screens`) for vocabulary words written with
-    a variation `Respeller` undoes: a chunk with an unknown word one edit from a predicate
-    or target, or two words run together."""
+    a variation `Respeller` undoes: leet, symbols or repeated letters (`variants.disguised`),
+    an unknown word one edit from a predicate or target, or two words run together."""
 
     def __init__(self, respeller: Respeller):
         self.respeller = respeller
@@ -113,6 +113,8 @@ class _Disguised:
         """True or None, like a regex's match or None (`Screens` asks `is not None`)."""
         from ..language.screens import WORD
 
+        if disguised(chunk):
+            return True
         fix = self.respeller.fix
         return any(len(word) >= 5 and fix(word) is not None for word in WORD.findall(chunk)) or None
 
@@ -126,7 +128,7 @@ def analyse(post: Post, ctx: Any) -> Analysis | None:
 def _analyse(post: Post, ctx: Any, screened: bool = True) -> Analysis | None:
     """The analysis when a relation is possible, else None. Screened (the default), the
     cheap questions come first: does any chunk hold a predicate, or a disguised word
-    (`_Disguised`, `suspicious`)? Only then are the tokens respelled, and only when a
+    (`_Disguised`, `variants.spaced`)? Only then are the tokens respelled, and only when a
     predicate is really there are the other classes looked for."""
     from ..ruletypes.lexicon import _hits, _screens
 
@@ -135,11 +137,11 @@ def _analyse(post: Post, ctx: Any, screened: bool = True) -> Analysis | None:
     text = post.text
     if screened:
         hits = _hits(post, _screens(ctx))
-        disguised = ("judgement", "respell", lang) in hits or suspicious(text)
-        if built.screen_key not in hits and not disguised:
+        variant = ("judgement", "respell", lang) in hits or spaced(text)
+        if built.screen_key not in hits and not variant:
             return None
         toks = phrase_tokens(text, lang)
-        if disguised:
+        if variant:
             toks = built.respeller.respell(text, toks)
     else:
         toks = built.respeller.respell(text, phrase_tokens(text, lang))

@@ -32,15 +32,16 @@ MEMO_LIMIT = 100_000
 LEET = str.maketrans({"4": "a", "@": "a", "3": "e", "1": "i", "!": "i", "|": "i", "0": "o",
                       "5": "s", "$": "s", "7": "t", "+": "t", "€": "e"})
 LEET_CHARS = set("4@31!|05$7+€")
-# What marks a chunk worth respelling before any dictionary is asked (see `suspicious`):
-# a digit or symbol between letters, a leading digit or symbol before 3+ letters, a letter
-# repeated three times, single letters separated by spaces or dots.
-SUSPICIOUS = re.compile(
+# What marks a word worth respelling before any dictionary is asked (see `disguised`): a
+# digit or symbol between letters, a leading digit or `$` before 3+ letters, a letter
+# repeated three times. Asked per whitespace chunk, so a queue pays once per distinct chunk.
+DISGUISED = re.compile(
     r"(?i)[^\W\d_][0-9$!|+€]+[^\W\d_]"          # h4te, sh!t (not a55 or 10am)
     r"|[^\W\d_]@[^\W\d_]+(?![\w.]*\.\w)"          # h@te, not an e-mail address
-    r"|(?<![\w$])[0-9$][^\W\d_]{3,}"              # $cum, 5cum (not @mentions)
-    r"|([^\W\d_w])\1\1"                             # haaate (not www)
-    r"|(?<!\S)[^\W\d_](?:[ .*_-][^\W\d_]){2,}(?!\w)")  # h a t e, h.a.t.e
+    r"|^[^\w@#]*[0-9$][^\W\d_]{3,}"                # $cum, 5cum (not @mentions)
+    r"|([^\W\d_w])\1\1")                            # haaate (not www)
+# Letters spaced out across chunks ("h a t e", "h.a.t.e"): the one check on the whole text.
+SPACED = re.compile(r"(?:^|\s)[^\W\d_][ .*_-][^\W\d_][ .*_-][^\W\d_](?:[ .*_-]|$)")
 
 
 @dataclass
@@ -175,10 +176,14 @@ class Respeller:
         return tuple(out)
 
 
-def suspicious(text: str) -> bool:
-    """Could `text` hide a vocabulary word behind symbols, digits, repeats or spaces? A cheap
-    pre-check; unknown one-edit words are found by `Respeller.fix` per chunk instead."""
-    return SUSPICIOUS.search(text) is not None
+def spaced(text: str) -> bool:
+    """Letters spaced out ("h a t e"): a whole-text check, since each letter is a chunk."""
+    return SPACED.search(text) is not None
+
+
+def disguised(chunk: str) -> bool:
+    """Symbols, digits or repeats that could hide a vocabulary word in one chunk."""
+    return DISGUISED.search(chunk) is not None
 
 
 def _may_be_respelled(text: str) -> bool:
