@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from .variants import Token
 
 ENDS = frozenset(".!?;…。¿¡")
-QUOTES = {'"': '"', "“": "”", "”": "“", "«": "»", "»": "«", "„": "“", "‘": "’", "’": "‘"}
+# opening mark -> the marks that close it ("„" closes with "”" in Polish, "“" in German)
+QUOTES = {'"': '"', "“": "”“", "”": "”", "«": "»", "»": "«", "„": "”“", "‘": "’", "’": "’"}
 
 
 @dataclass(frozen=True)
@@ -38,14 +39,14 @@ def layout(text: str, toks: tuple[Token, ...]) -> Layout:
         if i and "\n" in text[toks[i - 1][4]:tok[3]]:
             current += 1
             starts.append(i)
-        if word in QUOTES and word not in ("’",):  # ’ is also an apostrophe: never opens
-            if inside and word in (opener, QUOTES.get(opener)):
+        if word in QUOTES and word != "’":  # ’ is also an apostrophe: never opens
+            if inside and word in QUOTES[opener]:
                 inside = False
             elif not inside and word not in ("”", "»"):
                 inside, opener = True, word
         clause.append(current)
         quoted.append(inside)
-        if word in ENDS or (len(word) > 1 and set(word) <= ENDS):
-            current += 1
+        if word in ENDS and not (i + 1 < len(toks) and toks[i + 1][0] in ENDS):
+            current += 1  # "...", "?!": a run of end marks is one boundary
             starts.append(i + 1)
     return Layout(tuple(clause), tuple(quoted), tuple(starts))

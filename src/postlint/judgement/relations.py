@@ -67,11 +67,14 @@ class Relation:
 @dataclass(frozen=True)
 class Wanted:
     """What one rule asks for: predicate kinds, which of them need a modal or an order
-    (`modal`), and which stand alone when no target is named (`alone`)."""
+    (`modal`), which stand alone when no target is named (`alone`), and which still count
+    against a pronoun that names no one (`unnamed`: "Kill them all" is a threat to people;
+    "Las colas, las odio" is not hatred of anyone)."""
 
     predicates: frozenset[str]
     modal: frozenset[str] = frozenset()
     alone: frozenset[str] = frozenset()
+    unnamed: frozenset[str] = frozenset()  # kinds said of a pronoun that names no one count
 
 
 def relate(toks: tuple[Token, ...], mentions: list[Mention], lay: Layout,
@@ -92,11 +95,14 @@ def relate(toks: tuple[Token, ...], mentions: list[Mention], lay: Layout,
     predicates = [m for m in by_family.get("predicate", ()) if m.kind in wanted.predicates]
     if not predicates:
         return []
-    refers = by_family.get("refer", [])
-    targets = [t for t in _outermost(by_family.get("target", []))  # "sånne folk": the pronoun
-               if not any(r.first <= t.first and t.last <= r.last for r in refers)] + refers
     links = {k for m in mentions if m.family in LINKING or m.cls in LINK_CUES
              for k in range(m.first, m.last)}
+    opening = _opening_mentions(toks, links)
+    refers = by_family.get("refer", [])
+    targets = [t for t in _outermost(by_family.get("target", []))  # "sånne folk": the pronoun
+               if not any(r.first <= t.first and t.last <= r.last for r in refers)
+               and t.first >= opening] + refers
+
     # a thing, the speaker or a cue ("that", "when") is never the free word before a target
     named = {k for m in mentions if m.cls in NOT_FREE or m.family == "cue"
              for k in range(m.first, m.last)} - links
@@ -110,6 +116,13 @@ def relate(toks: tuple[Token, ...], mentions: list[Mention], lay: Layout,
                                        or _done_by_or_to_a_thing(p, by_family, lay)):
             continue
         target = _target(p, targets, by_family, lay, toks, links_and_named, relatives)
+        referent = None
+        if target is not None and target.family == "refer":
+            referent = _referent(target, targets, lay)
+            if referent is None and p.kind not in wanted.unnamed:
+                target = None  # "Poniedziałki? Nie znosimy ich": no group to refer to
+        if target is None and _implicit_subject(p, toks, lay, links):
+            target = referent = _referent(p, targets, lay)  # "¿Los chinos? Son unos cerdos."
         if target is None:
             if p.kind not in wanted.alone or _taken_by_frame(p, None, by_family, lay):
                 continue
@@ -117,11 +130,28 @@ def relate(toks: tuple[Token, ...], mentions: list[Mention], lay: Layout,
             continue
         if _taken_by_frame(p, target, by_family, lay):
             continue
-        referent = _referent(target, targets, lay) if target.family == "refer" else None
         if _counter_speech(p, target, by_family, lay, toks):
             continue
-        found.append(Relation(p, target, referent))
+        found.append(Relation(p, target, referent if referent is not target else None))
     return found
+
+
+def _opening_mentions(toks: tuple[Token, ...], links: set[int]) -> int:
+    """How many tokens the @mentions that open a reply take ("@anna @bob ..."): they say
+    whom the reply is for, not what it is about ("@anna Beznadziejna pogoda dziś"), unless
+    a link word follows them: then they are the subject ("@ola er en patetisk taper")."""
+    k = 0
+    while k < len(toks) and toks[k][0][:1] == "@" and len(toks[k][0]) > 1:
+        k += 1
+    return 0 if k in links else k
+
+
+def _implicit_subject(p: Mention, toks: tuple[Token, ...], lay: Layout, links: set[int]) -> bool:
+    """A predicate whose clause starts with it, or with link words only ("Son unos cerdos",
+    "Są ohydne", "Are all rats"): its subject is left out, as Spanish and Polish do, and is
+    the group named just before."""
+    start = lay.clause_start[lay.clause[p.first]]
+    return all(k in links or toks[k][0] in PUNCTUATION for k in range(start, p.first))
 
 
 LINKING = ("predicate", "target", "refer")
@@ -185,7 +215,7 @@ def _linked(p: Mention, t: Mention, toks: tuple[Token, ...], links: tuple[set[in
         return True
     if p.last <= t.first:
         return free == [t.first - 1] and free[0] not in named
-    rel = relatives.get(t.last)
+    rel = relatives.get(t.last) or (relatives.get(t.last + 1) if toks[t.last][0] == "," else None)
     return rel is not None and free[0] >= rel.first and free[-1] - rel.last < RELATIVE_REACH
 
 
@@ -241,6 +271,7 @@ def _modal(p: Mention, by_family: dict, lay: Layout, toks: tuple[Token, ...]) ->
     if lay.first_word(p.first, toks):
         return True  # an order: "Kill them all"
     return any(m.first < p.first and p.first - m.last <= MODAL_REACH and _same_clause(m, p, lay)
+               and not any(toks[k][0] == "," for k in range(m.last, p.first))
                for m in by_family.get("cue.modal", ()))
 
 
@@ -251,7 +282,8 @@ def _done_by_or_to_a_thing(p: Mention, by_family: dict, lay: Layout) -> bool:
     clause = lay.clause[p.first]
     before = [m for m in (*by_family.get("frame.object", ()), *by_family.get("frame.self", ()),
                           *by_family.get("target", ()), *by_family.get("refer", ()))
-              if m.last <= p.first and lay.clause[m.first] == clause]
+              if m.last <= p.first and lay.clause[m.first] == clause
+              and not (m.family != "frame" and p.first - m.last <= 2)]  # a clitic: "te va a matar"
     if before and max(before, key=lambda m: m.last).cls == "frame.object":
         return True
     groups = [t.first for t in by_family.get("target", ()) if t.first >= p.last and t.kind.startswith("groups")]

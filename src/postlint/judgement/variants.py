@@ -96,8 +96,10 @@ class Respeller:
             return None  # most words: known, and no variation of anything
         squeezed = re.sub(r"(.)\1{2,}", r"\1", lower)
         if squeezed != lower:  # "haaate", "fuuuck": three or more of a letter
-            return self._vocab(squeezed) or self._vocab(re.sub(r"(.)\1{2,}", r"\1\1", lower)) \
-                or self._edited(squeezed)
+            found = self._vocab(squeezed) or self._vocab(re.sub(r"(.)\1{2,}", r"\1\1", lower))
+            if found or self.knows(squeezed):
+                return found  # "debiuuut" is "debiut", not one edit from "debilu"
+            return self._edited(squeezed)
         if len(lower) < MIN_EDIT:
             return None
         return self._edited(lower) or self._split(lower)
@@ -149,8 +151,8 @@ class Respeller:
             return None
         for i in range(1, len(word)):
             head, tail = word[:i], word[i:]
-            if (self._vocab(head) and (self.knows(tail) or self._vocab(tail))) or (
-                    self._vocab(tail) and self.knows(head)):
+            if (self._vocab(head) and len(head) >= 4 and _piece(tail, self)) or (
+                    self._vocab(tail) and len(tail) >= 4 and _piece(head, self)):
                 return head, tail
         return None
 
@@ -184,6 +186,12 @@ def spaced(text: str) -> bool:
 def disguised(chunk: str) -> bool:
     """Symbols, digits or repeats that could hide a vocabulary word in one chunk."""
     return DISGUISED.search(chunk) is not None
+
+
+def _piece(word: str, respeller: Respeller) -> bool:
+    """The other half of two words run together: a known word of one letter ("ihate") or
+    of three or more ("womenare"); two-letter words make bad cuts ("es"+"tupidas")."""
+    return len(word) != 2 and (respeller.knows(word) or respeller._vocab(word) is not None)
 
 
 def _may_be_respelled(text: str) -> bool:

@@ -17,7 +17,9 @@ What a post says about whom is data, per language (rules/judgement/en.yaml, es.y
   words that may stand between a target and its predicate ("are", "all", "such", "nothing
   but"); any other word between them breaks the relation ("women *love* dogs"), except a
   short relative clause or prepositional phrase after the target, opened by a `relative`
-  word ("women *who talk back* should...", "Polakkene *på byggeplassen* er tyver").
+  word ("women *who talk back* should...", "Polakkene *på byggeplassen* er tyver"); and
+  `clause`: words that open another clause (when, that, because), which are never the free
+  word before a target ("I hate it *when* women...").
 - `frames`: classes of words that select a harmless sense of a word near them: a `contest`
   (a vote for a flavour), an `object` (criticism of a film is not an insult to people),
   `self` ("my boss will kill me"), `evaluative` ("stupid good"), `dish` ("pan de muerto").
@@ -58,11 +60,12 @@ SCHEMA = {
         "condemn": ENTRIES,
         "link": ENTRIES,
         "relative": ENTRIES,
+        "clause": ENTRIES,
     },
     "frames": y.map_of(ENTRIES),
 }
 TARGETS = ("groups", "audience", "people", "others", "victims")
-CUES = ("negation", "modal", "report", "condemn", "link", "relative")
+CUES = ("negation", "modal", "report", "condemn", "link", "relative", "clause")
 
 
 @dataclass

@@ -97,9 +97,10 @@ def _resolve(post: Any, ctx: Any) -> str:
 
 
 # URLs, e-mails and @mentions stay whole (as in spaCy's tokenizer); words split at
-# apostrophes ("Trump's" -> "Trump", "'s") and hyphens; any other symbol is its own token.
+# apostrophes ("Trump's" -> "Trump", "'s") and hyphens; any other symbol is its own token,
+# so is an apostrophe used as a quotation mark ("'Pedały do gazu'" -> "'", "Pedały", ...).
 _TOKEN = re.compile(r"""(?:https?://|www\.)[^\s<>"']+[^\s<>"'.,;:!?)\]]"""
-                    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w(?:[\w.]*\w)?|\w+|['\u2019]\w+|\S")
+                    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w(?:[\w.]*\w)?|\w+|(?<=\w)['\u2019]\w+|\S")
 
 
 def tokenize(text: str, lang: str) -> list[Token]:

@@ -157,7 +157,10 @@ def words(entry: str, lang: str, lemmas: bool = True) -> tuple[Word, ...]:
             continue
         stem = piece.endswith("*")
         body = piece.rstrip("*")
-        toks = [t.text for t in tokenize(body, lang)] or [body]
+        if body[:1] in "'\u2019":  # "'t", "'ll": the ending of a contraction, as in "don't"
+            toks = [t.text for t in tokenize("a" + body, lang)][1:] or [body]
+        else:
+            toks = [t.text for t in tokenize(body, lang)] or [body]
         for i, tok in enumerate(toks):
             if stem and i == len(toks) - 1:
                 words.append(Word("prefix", tok.lower()))

@@ -2,8 +2,9 @@
 
 A rule chooses which predicate kinds it reports (`predicates`) about which targets
 (`targets`: groups, audience, people, others, victims), which kinds are threats only with a
-modal or as an order (`modal`), and which stand alone when no target is named (`alone`: an
-insult noun names a person by itself, a jab like "learn to read" is said to the reader).
+modal or as an order (`modal`), which stand alone when no target is named (`alone`: an
+insult noun names a person by itself, a jab like "learn to read" is said to the reader),
+and which count against a pronoun that names no one (`unnamed`: "Kill them all").
 The words are data in rules/judgement/*.yaml (`kind: judgement`), per language.
 
 The finding covers the target and the predicate and says in one sentence what the post
@@ -28,6 +29,7 @@ OPTIONS = {
     "predicates": y.list_of(y.STR),
     "modal": y.list_of(y.STR),
     "alone": y.list_of(y.STR),
+    "unnamed": y.list_of(y.STR),
     "what": y.map_of(y.STR),
     "whom": y.map_of(y.STR),
     "unless": y.map_of(y.list_of(y.STR)),
@@ -40,7 +42,7 @@ def prepare(options: dict[str, Any]) -> dict[str, Any]:
         if not options.get(key):
             raise ValueError(f"a relation rule needs `{key}`")
     predicates = set(options["predicates"])
-    for key in ("modal", "alone"):
+    for key in ("modal", "alone", "unnamed"):
         extra = set(options.get(key) or ()) - predicates
         if extra:
             raise ValueError(f"`{key}` names kinds that are not in `predicates`: {sorted(extra)}")
@@ -48,7 +50,7 @@ def prepare(options: dict[str, Any]) -> dict[str, Any]:
     for entry in (e for items in unless.values() for e in items):
         check_entry(entry)
     wanted = Wanted(frozenset(predicates), frozenset(options.get("modal") or ()),
-                    frozenset(options.get("alone") or ()))
+                    frozenset(options.get("alone") or ()), frozenset(options.get("unnamed") or ()))
     return {**options, "wanted": wanted, "unless": unless}
 
 
