@@ -128,7 +128,7 @@ def relate(toks: tuple[Token, ...], mentions: list[Mention], lay: Layout,
                 continue
             found.append(Relation(p, None))
             continue
-        if _taken_by_frame(p, target, by_family, lay):
+        if _taken_by_frame(p, target, by_family, lay) or _an_animal(target, referent, by_family, lay):
             continue
         if _counter_speech(p, target, by_family, lay, toks):
             continue
@@ -234,6 +234,17 @@ def _modifier(t: Mention, by_family: dict, toks: tuple[Token, ...]) -> bool:
     """"Chinese food", "women's clothing": the target word only says what kind of thing."""
     after = t.last + 1 if t.last < len(toks) and toks[t.last][0] in ("'s", "’s") else t.last
     return any(f.first == after for f in by_family.get("frame.object", ()))
+
+
+def _an_animal(target: Mention, referent: Mention | None, by_family: dict, lay: Layout) -> bool:
+    """A pronoun with an animal just before it and no group in between is the animal: "my
+    cat knocked my phone into the bath, I'm going to kill him"."""
+    if referent is not None or target.family == "target" and target.kind != "people" \
+            or target.entry.startswith("@"):
+        return False
+    clause = lay.clause[target.first]
+    return any(a.last <= target.first and clause - lay.clause[a.first] <= 2
+               for a in by_family.get("frame.nature", ()))
 
 
 def _referent(pronoun: Mention, targets: list[Mention], lay: Layout) -> Mention | None:
