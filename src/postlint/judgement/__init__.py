@@ -20,19 +20,20 @@ the predicates (and a cheap check for disguised spellings) answers "nothing to j
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..language import resolve
 from ..language.phrases import tokens as phrase_tokens
-from ..language.screens import build_screen
+from ..language.screens import WORD, Screen, build_screen
 from ..model import Post
 from .clauses import Layout, layout
 from .mentions import Matcher, Mention, build as build_matcher, plain_words
 from .relations import Relation, Wanted, relate
 from .variants import Respeller, Token, disguised, spaced
-from .vocab import Vocab, build as build_vocab
+from .vocab import Vocab, read as read_vocab, vocab_of
 
+CHUNK_MEMO = 200_000  # chunks remembered per language (bounded memory on huge queues)
 # Predicate kinds whose English words count in posts in every language, as English swear
 # words do: brands and their audiences mix English in ("Ok boomer, tilbudet gjelder i dag").
 MIXED_IN = ("predicate.hostile", "predicate.insult")
@@ -55,11 +56,13 @@ class Language:
     matcher: Matcher
     predicates: Matcher  # the predicates alone: no predicate, nothing to relate
     respeller: Respeller
-    screen_key: tuple[str, str, str]
+    screen: Screen  # the words, stems and patterns a chunk needs to hold a predicate
+    chunks: dict[str, tuple[bool, bool]] = field(default_factory=dict)  # see `_chunk`
 
 
 def vocab(lang: str, ctx: Any) -> Vocab:
-    return ctx.resource(f"judgement:vocab:{lang}", lambda: build_vocab(ctx.data("judgement"), lang))
+    files = ctx.resource("judgement:files", lambda: read_vocab(ctx.data("judgement")))
+    return ctx.resource(f"judgement:vocab:{lang}", lambda: vocab_of(files, lang))
 
 
 def _language(lang: str, ctx: Any) -> Language:
@@ -73,7 +76,6 @@ def _language(lang: str, ctx: Any) -> Language:
 def _build_language(lang: str, ctx: Any) -> Language:
     from .. import language
     from ..language import lexicon
-    from ..ruletypes.lexicon import _screens
 
     words = vocab(lang, ctx)
     lex = lexicon(lang, ctx)
@@ -82,41 +84,52 @@ def _build_language(lang: str, ctx: Any) -> Language:
         english = vocab("en", ctx).classes
         for name in MIXED_IN:
             classes[name] = [*classes.get(name, []), *english.get(name, [])]
-    matcher = build_matcher(classes, lang)
-    predicate_matcher = build_matcher({k: v for k, v in classes.items() if k.startswith("predicate.")}, lang)
+    predicate_classes = {k: v for k, v in classes.items() if k.startswith("predicate.")}
     respellable = [e for name in (*words.names("target"), *words.names("predicate"))
                    for e in words.classes[name]]
     plain, stems = plain_words(respellable, lang, language.inflections)
     knows = lex.knows if lex is not None else (lambda w: True)
-    respeller = Respeller(frozenset(plain), frozenset(stems), knows, language._lemmatizer(lang))
-    # The screen: a post can only hold a relation if it holds a predicate (or a disguised
-    # spelling of one, which `_Disguised` looks for chunk by chunk).
-    predicates = [e for name in classes if name.startswith("predicate.") for e in classes[name]]
-    screens = _screens(ctx)
-    key = ("judgement", "screen", lang)
-    if predicates:
-        zipf = lex.zipf if lex is not None else (lambda w: 0.0)
-        screens.add(key, build_screen(predicates, lang, (lang,), zipf), frozenset({lang}))
-        screens.add(("judgement", "respell", lang), _Disguised(respeller), frozenset({lang}))
-    return Language(words, matcher, predicate_matcher, respeller, key)
+    zipf = lex.zipf if lex is not None else (lambda w: 0.0)
+    return Language(
+        vocab=words,
+        matcher=build_matcher(classes, lang),
+        predicates=build_matcher(predicate_classes, lang),
+        respeller=Respeller(frozenset(plain), frozenset(stems), knows, language._lemmatizer(lang)),
+        # a post can only hold a relation if it holds a predicate, or a disguised spelling
+        screen=build_screen([e for v in predicate_classes.values() for e in v], lang, (lang,), zipf),
+    )
 
 
-class _Disguised:
-    """A screen (asked per whitespace chunk by `Screens`) for vocabulary words written with
-    a variation `Respeller` undoes: leet, symbols or repeated letters (`variants.disguised`),
-    an unknown word one edit from a predicate or target, or two words run together."""
+def _chunk(chunk: str, built: Language) -> tuple[bool, bool]:
+    """(may hold a predicate, may hide a disguised word) for one whitespace chunk, memoised:
+    a queue repeats its words. A predicate: a word or stem of the screen (`build_screen`).
+    A disguised word: leet, symbols or repeated letters (`variants.disguised`), an unknown
+    word one edit from a predicate or target, or two words run together."""
+    found = built.chunks.get(chunk)
+    if found is None:
+        screen, fix = built.screen, built.respeller.fix
+        folded = chunk.casefold()
+        words = WORD.findall(folded)
+        predicate = any(w in screen.words or w.startswith(screen.stem_tuple) for w in words) \
+            or (screen.other is not None and screen.other.search(chunk) is not None)
+        hidden = disguised(chunk) or any(len(w) >= 5 and fix(w) is not None for w in words)
+        found = (predicate, hidden)
+        if len(built.chunks) >= CHUNK_MEMO:
+            built.chunks.clear()
+        built.chunks[chunk] = found
+    return found
 
-    def __init__(self, respeller: Respeller):
-        self.respeller = respeller
 
-    def search(self, chunk: str) -> bool | None:
-        """True or None, like a regex's match or None (`Screens` asks `is not None`)."""
-        from ..language.screens import WORD
-
-        if disguised(chunk):
-            return True
-        fix = self.respeller.fix
-        return any(len(word) >= 5 and fix(word) is not None for word in WORD.findall(chunk)) or None
+def _screened(text: str, built: Language) -> tuple[bool, bool]:
+    """(a predicate may be in the post, a variation may hide one): asked of the post's own
+    language only, chunk by chunk; letters spaced out ("h a t e") span chunks (`spaced`)."""
+    predicate = hidden = False
+    for chunk in text.split():
+        p, h = _chunk(chunk, built)
+        predicate, hidden = predicate or p, hidden or h
+        if predicate and hidden:
+            break
+    return predicate, hidden or spaced(text)
 
 
 def analyse(post: Post, ctx: Any) -> Analysis | None:
@@ -128,23 +141,19 @@ def analyse(post: Post, ctx: Any) -> Analysis | None:
 def _analyse(post: Post, ctx: Any, screened: bool = True) -> Analysis | None:
     """The analysis when a relation is possible, else None. Screened (the default), the
     cheap questions come first: does any chunk hold a predicate, or a disguised word
-    (`_Disguised`, `variants.spaced`)? Only then are the tokens respelled, and only when a
-    predicate is really there are the other classes looked for."""
-    from ..ruletypes.lexicon import _hits, _screens
-
+    (`_screened`)? Only then are the tokens respelled, and only when a predicate is
+    really there are the other classes looked for."""
     lang = resolve(post, ctx)
     built = _language(lang, ctx)
     text = post.text
+    variant = True
     if screened:
-        hits = _hits(post, _screens(ctx))
-        variant = ("judgement", "respell", lang) in hits or spaced(text)
-        if built.screen_key not in hits and not variant:
+        predicate, variant = _screened(text, built)
+        if not predicate and not variant:
             return None
-        toks = phrase_tokens(text, lang)
-        if variant:
-            toks = built.respeller.respell(text, toks)
-    else:
-        toks = built.respeller.respell(text, phrase_tokens(text, lang))
+    toks = phrase_tokens(text, lang)
+    if variant:
+        toks = built.respeller.respell(text, toks)
     if not built.predicates.find(toks):
         return None
     return Analysis(toks, built.matcher.find(toks), layout(text, toks))

@@ -21,7 +21,8 @@ from .variants import Token
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """One occurrence of a class: tokens [first, last) of the post, characters [start, end)."""
+    """One occurrence of a class: tokens [first, last) of the post, characters [start, end).
+    `family` is the class's first part ("predicate"), `kind` the rest ("threat")."""
 
     cls: str  # "predicate.threat", "target.groups.migration", "cue.negation", "frame.object"
     first: int
@@ -29,58 +30,73 @@ class Mention:
     start: int
     end: int
     entry: str
+    family: str = ""
+    kind: str = ""
 
-    @property
-    def kind(self) -> str:
-        """The class without its family: "threat", "groups.migration", "negation"."""
-        return self.cls.split(".", 1)[1] if "." in self.cls else self.cls
-
-    @property
-    def family(self) -> str:
-        return self.cls.split(".", 1)[0]
+    @staticmethod
+    def of(cls: str, first: int, last: int, start: int, end: int, entry: str) -> Mention:
+        family, _, kind = cls.partition(".")
+        return Mention(cls, first, last, start, end, entry, family, kind or cls)
 
 
 @dataclass
 class Matcher:
-    """Two indexes: what is said and about whom (`predicate.*`, `target.*`) matches lemmas
-    too ("hates" is "hate"); function words and frames (`cue.*`, `frame.*`, `refer`) match
-    the forms written, because a lemma table folds "these" into "this" and "those" into
-    "that", which mean other things."""
+    """One index of every class. What is said and about whom (`predicate.*`, `target.*`)
+    matches lemmas too ("hates" is "hate"); function words and frames (`cue.*`, `frame.*`,
+    `refer`) match the forms written, because a lemma table folds "these" into "this" and
+    "those" into "that", which mean other things. An entry in both kinds of class is two
+    patterns, each labelled with its own classes."""
 
-    lemmas: Index
-    forms: Index
-    labels: dict[tuple[str, bool], tuple[str, ...]]  # (entry, by lemma) -> classes
+    index: Index
+    labels: dict[Pattern, tuple[str, ...]]  # pattern -> classes
 
     def find(self, toks: tuple[Token, ...]) -> list[Mention]:
         found: list[Mention] = []
-        labels = self.labels
+        labels, size, index = self.labels, len(toks), self.index
+        memo = index.memo
         for i, (text, lower, lemma, start, _) in enumerate(toks):
-            for by_lemma, index in ((True, self.lemmas), (False, self.forms)):
-                for pattern in index.candidates(text, lower, lemma):
-                    n = len(pattern.words)
-                    if i + n <= len(toks) and all(
-                            w.accepts(*toks[i + k][:3]) for k, w in enumerate(pattern.words)):
-                        end = toks[i + n - 1][4]
-                        for cls in labels[pattern.entry, by_lemma]:
-                            found.append(Mention(cls, i, i + n, start, end, pattern.entry))
+            candidates = memo.get((text, lemma))  # inlined: this loop is the hot path
+            if candidates is None:
+                candidates = index.candidates(text, lower, lemma)
+            for pattern in candidates:
+                ws = pattern.words
+                if _matches(ws, toks, i, size, lower):
+                    n = len(ws)
+                    end = toks[i + n - 1][4]
+                    for cls in labels[pattern]:
+                        found.append(Mention.of(cls, i, i + n, start, end, pattern.entry))
             if text[0] == "@" and len(text) > 1:
-                found.append(Mention("target.people", i, i + 1, start, toks[i][4], text))
+                found.append(Mention.of("target.people", i, i + 1, start, toks[i][4], text))
         return found
 
 
+def _matches(ws: tuple, toks: tuple[Token, ...], i: int, size: int, lower: str) -> bool:
+    """Does the pattern starting at token i match? The index already matched its first word
+    by the token's form, lemma, exact text or stem; only a `form` word found through the
+    token's lemma needs a second look. The hot loop of the analysis: no generators."""
+    n = len(ws)
+    if i + n > size or (ws[0].kind == "form" and lower != ws[0].value):
+        return False
+    for k in range(1, n):
+        t = toks[i + k]
+        if not ws[k].accepts(t[0], t[1], t[2]):
+            return False
+    return True
+
+
 def build(classes: dict[str, list[str]], lang: str) -> Matcher:
-    indexes = {True: Index(), False: Index()}
-    labels: dict[tuple[str, bool], list[str]] = {}
+    index = Index()
+    labels: dict[Pattern, list[str]] = {}
     for cls, entries in classes.items():
         by_lemma = cls.startswith(("predicate.", "target."))
         for entry in entries:
-            key = (entry, by_lemma)
-            if key not in labels:
-                labels[key] = []
-                indexes[by_lemma].add(Pattern(entry, words(entry, lang, lemmas=by_lemma)))
-            if cls not in labels[key]:
-                labels[key].append(cls)
-    return Matcher(indexes[True], indexes[False], {k: tuple(c) for k, c in labels.items()})
+            pattern = Pattern(entry, words(entry, lang, lemmas=by_lemma))
+            if pattern not in labels:
+                labels[pattern] = []
+                index.add(pattern)
+            if cls not in labels[pattern]:
+                labels[pattern].append(cls)
+    return Matcher(index, {k: tuple(c) for k, c in labels.items()})
 
 
 def plain_words(entries: list[str], lang: str, inflections: Any) -> tuple[set[str], set[str]]:

@@ -58,6 +58,7 @@ class Respeller:
     knows: Callable[[str], bool]
     lemma: Callable[[str], str]
     _deletes: dict[str, str | None] = field(default_factory=dict)
+    _stem_deletes: dict[str, str] = field(default_factory=dict)  # a stem less one letter -> stem
     _stem_lengths: tuple[int, ...] = ()
     _memo: dict[str, str | tuple[str, str] | None] = field(default_factory=dict)
 
@@ -68,6 +69,9 @@ class Respeller:
                     # two words one deletion apart from the same string: ambiguous, no answer
                     self._deletes[variant] = word if self._deletes.get(variant, word) == word else None
         self._stem_lengths = tuple(sorted({len(s) for s in self.stems}))
+        for stem in self.stems:
+            for variant in _deletes(stem):
+                self._stem_deletes.setdefault(variant, stem)
 
     # --- one token ------------------------------------------------------------------------
 
@@ -118,9 +122,10 @@ class Respeller:
         """The one vocabulary word one edit away from `word`, if there is exactly one."""
         if len(word) < MIN_EDIT:
             return None
+        deletes = _deletes(word)
         found = {self._deletes.get(word)}  # a letter missing from the word
-        found |= {w for w in (self._deletes.get(d) for d in _deletes(word)) if w}  # substitution
-        found |= {d for d in _deletes(word) if d in self.words}  # a letter too many
+        found |= {w for w in (self._deletes.get(d) for d in deletes) if w}  # substitution
+        found |= {d for d in deletes if d in self.words}  # a letter too many
         found |= {s for s in _swaps(word) if s in self.words}
         found.discard(None)
         if len(found) == 1:
@@ -139,9 +144,9 @@ class Respeller:
             for variant in _swaps(swap_head):
                 if variant in self.stems:
                     return variant + word[n:]
-            for stem in (s for s in self.stems if len(s) == n):  # one letter missing
-                if word[:n - 1] in _deletes(stem):
-                    return stem + word[n - 1:]
+            stem = self._stem_deletes.get(word[:n - 1])  # one letter missing
+            if stem is not None and len(stem) == n:
+                return stem + word[n - 1:]
         return None
 
     def _split(self, word: str) -> tuple[str, str] | None:

@@ -84,11 +84,11 @@ class Vocab:
         return [n for n in self.classes if n == prefix or n.startswith(prefix + ".")]
 
 
-def build(files: list[tuple[Any, Any]], lang: str) -> Vocab:
-    """The vocabulary of `lang` from every `kind: judgement` file, validated (errors name file
-    and line). Files of other languages are validated too, so a typo never waits for a post
-    in that language to surface."""
-    vocab = Vocab(lang)
+def read(files: list[tuple[Any, Any]]) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+    """(language, [(class name, entries)]) of every `kind: judgement` file, validated once
+    per run (errors name file and line), whatever the number of post languages. Files of
+    every language are checked, so a typo never waits for a post in that language."""
+    found = []
     for path, _content in files:
         data, node = y.load(path)
         y.validate(node, SCHEMA, str(path))
@@ -96,6 +96,7 @@ def build(files: list[tuple[Any, Any]], lang: str) -> Vocab:
         if not file_lang:
             raise UsageError("a `kind: judgement` file needs `language:` (en, es, pl, nb...)",
                              str(path), 1)
+        classes = []
         for name, entries, keys in _classes(data):
             for i, entry in enumerate(entries):
                 try:
@@ -103,8 +104,18 @@ def build(files: list[tuple[Any, Any]], lang: str) -> Vocab:
                 except ValueError as exc:
                     raise UsageError(f"{'.'.join(keys)}[{i}]: {exc}", str(path),
                                      y.find_line(node, *keys, i)) from None
-            if normalise(str(file_lang)) == lang:
-                vocab.add(name, [str(e) for e in entries])
+            classes.append((name, [str(e) for e in entries]))
+        found.append((normalise(str(file_lang)), classes))
+    return found
+
+
+def vocab_of(files: list[tuple[str, list[tuple[str, list[str]]]]], lang: str) -> Vocab:
+    """The vocabulary of `lang`: its classes from every file of that language, in order."""
+    vocab = Vocab(lang)
+    for file_lang, classes in files:
+        if file_lang == lang:
+            for name, entries in classes:
+                vocab.add(name, entries)
     return vocab
 
 

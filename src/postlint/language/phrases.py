@@ -50,7 +50,7 @@ class Word:
             return text == self.value
         if self.kind == "prefix":
             return lower.startswith(self.value) or lemma.startswith(self.value)
-        return any(ch.isalnum() for ch in text)  # "any": one real word, not punctuation
+        return text[:1].isalnum() or any(ch.isalnum() for ch in text)  # "any": a real word
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +80,8 @@ class Index:
             if len(folded) >= 4:
                 key = folded if any(w.kind == "cs" for w in pattern.words) else folded.lower()
                 self.hashtags.setdefault(key, pattern.entry)
-        self.stem_lengths = tuple(sorted({len(s) for s in self.by_stem}))
+        if first.kind == "prefix" and len(first.value) not in self.stem_lengths:
+            self.stem_lengths = tuple(sorted({*self.stem_lengths, len(first.value)}))
 
     def hashtag(self, body: str) -> str | None:
         """The entry a hashtag spells out (`#SandyHook`, `#PrayForParis` for `prayfor*`)."""
@@ -142,6 +143,7 @@ def check_entry(entry: str) -> None:
 
 
 
+@lru_cache(maxsize=65536)  # the same entry is split for a rule's index, its screen and more
 def words(entry: str, lang: str, lemmas: bool = True) -> tuple[Word, ...]:
     """Split an entry the way the post's tokenizer splits text, so "don't" and "#tag" line up.
 

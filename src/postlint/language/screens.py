@@ -25,6 +25,15 @@ class Screen:
     tags: frozenset[str]
     other: Any = None  # re.Pattern or None
 
+    @property
+    def stem_tuple(self) -> tuple[str, ...]:
+        """The stems as a tuple, for `str.startswith` (built once)."""
+        found = self.__dict__.get("_stem_tuple")
+        if found is None:
+            found = tuple(self.stems)
+            object.__setattr__(self, "_stem_tuple", found)
+        return found
+
     def search(self, text: str) -> bool:
         """The definition, on a whole text; `Screens` answers the same from its indexes."""
         folded = text.casefold()
