@@ -12,7 +12,7 @@ not taken for names: days, months and nationalities are capitalised too ("I hate
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..language.phrases import Index, Pattern, words
@@ -49,33 +49,68 @@ class Matcher:
 
     index: Index
     labels: dict[Pattern, tuple[str, ...]]  # pattern -> classes
+    # per first word (as `index.memo` keys it): (one-word patterns, longer patterns by their
+    # second word, longer patterns whose second word is a stem or a wildcard). Common words
+    # ("the", "no", "nie") start dozens of phrases; the second word rules most out at once.
+    groups: dict[tuple[str, str], tuple] = field(default_factory=dict)
+
+    def _group(self, text: str, lower: str, lemma: str) -> tuple:
+        key = (text, lemma)
+        found = self.groups.get(key)
+        if found is None:
+            singles, by_second, others = [], {}, []
+            for pattern in self.index.candidates(text, lower, lemma):
+                ws = pattern.words
+                if ws[0].kind == "form" and lower != ws[0].value:
+                    continue  # found through the lemma, but written as a form
+                if len(ws) == 1:
+                    singles.append(pattern)
+                elif ws[1].kind in ("ci", "form", "cs"):
+                    by_second.setdefault(ws[1].value.lower(), []).append(pattern)
+                else:
+                    others.append(pattern)
+            found = (tuple(singles), by_second, tuple(others))
+            if len(self.groups) >= 200_000:
+                self.groups.clear()
+            self.groups[key] = found
+        return found
 
     def find(self, toks: tuple[Token, ...]) -> list[Mention]:
         found: list[Mention] = []
-        labels, size, index = self.labels, len(toks), self.index
-        memo = index.memo
-        for i, (text, lower, lemma, start, _) in enumerate(toks):
-            candidates = memo.get((text, lemma))  # inlined: this loop is the hot path
-            if candidates is None:
-                candidates = index.candidates(text, lower, lemma)
-            for pattern in candidates:
-                ws = pattern.words
-                if _matches(ws, toks, i, size, lower):
-                    n = len(ws)
-                    end = toks[i + n - 1][4]
+        labels, size, groups = self.labels, len(toks), self.groups
+        for i, (text, lower, lemma, start, end) in enumerate(toks):
+            group = groups.get((text, lemma)) or self._group(text, lower, lemma)
+            singles, by_second, others = group
+            for pattern in singles:
+                for cls in labels[pattern]:
+                    found.append(Mention.of(cls, i, i + 1, start, end, pattern.entry))
+            if by_second and i + 1 < size:
+                nxt = toks[i + 1]
+                tried = by_second.get(nxt[1], ())
+                if nxt[2] != nxt[1]:
+                    tried = (*tried, *by_second.get(nxt[2], ()))
+                if nxt[0] != nxt[1]:
+                    tried = (*tried, *by_second.get(nxt[0].lower(), ()))
+                for pattern in dict.fromkeys(tried):
+                    if _matches(pattern.words, toks, i, size):
+                        n = len(pattern.words)
+                        for cls in labels[pattern]:
+                            found.append(Mention.of(cls, i, i + n, start, toks[i + n - 1][4], pattern.entry))
+            for pattern in others:
+                if _matches(pattern.words, toks, i, size):
+                    n = len(pattern.words)
                     for cls in labels[pattern]:
-                        found.append(Mention.of(cls, i, i + n, start, end, pattern.entry))
+                        found.append(Mention.of(cls, i, i + n, start, toks[i + n - 1][4], pattern.entry))
             if text[0] == "@" and len(text) > 1:
-                found.append(Mention.of("target.people", i, i + 1, start, toks[i][4], text))
+                found.append(Mention.of("target.people", i, i + 1, start, end, text))
         return found
 
 
-def _matches(ws: tuple, toks: tuple[Token, ...], i: int, size: int, lower: str) -> bool:
-    """Does the pattern starting at token i match? The index already matched its first word
-    by the token's form, lemma, exact text or stem; only a `form` word found through the
-    token's lemma needs a second look. The hot loop of the analysis: no generators."""
+def _matches(ws: tuple, toks: tuple[Token, ...], i: int, size: int) -> bool:
+    """Does a pattern whose first word matched token i match the next words? The hot loop
+    of the analysis: no generators."""
     n = len(ws)
-    if i + n > size or (ws[0].kind == "form" and lower != ws[0].value):
+    if i + n > size:
         return False
     for k in range(1, n):
         t = toks[i + k]
