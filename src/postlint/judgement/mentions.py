@@ -48,7 +48,7 @@ class Matcher:
     patterns, each labelled with its own classes."""
 
     index: Index
-    labels: dict[Pattern, tuple[str, ...]]  # pattern -> classes
+    labels: dict[int, tuple[str, ...]]  # id(pattern) -> classes (patterns live in `index`)
     # per first word (as `index.memo` keys it): (one-word patterns, longer patterns by their
     # second word, longer patterns whose second word is a stem or a wildcard). Common words
     # ("the", "no", "nie") start dozens of phrases; the second word rules most out at once.
@@ -82,7 +82,7 @@ class Matcher:
             group = groups.get((text, lemma)) or self._group(text, lower, lemma)
             singles, by_second, others = group
             for pattern in singles:
-                for cls in labels[pattern]:
+                for cls in labels[id(pattern)]:
                     found.append(Mention.of(cls, i, i + 1, start, end, pattern.entry))
             if by_second and i + 1 < size:
                 nxt = toks[i + 1]
@@ -94,12 +94,12 @@ class Matcher:
                 for pattern in dict.fromkeys(tried):
                     if _matches(pattern.words, toks, i, size):
                         n = len(pattern.words)
-                        for cls in labels[pattern]:
+                        for cls in labels[id(pattern)]:
                             found.append(Mention.of(cls, i, i + n, start, toks[i + n - 1][4], pattern.entry))
             for pattern in others:
                 if _matches(pattern.words, toks, i, size):
                     n = len(pattern.words)
-                    for cls in labels[pattern]:
+                    for cls in labels[id(pattern)]:
                         found.append(Mention.of(cls, i, i + n, start, toks[i + n - 1][4], pattern.entry))
             if text[0] == "@" and len(text) > 1:
                 found.append(Mention.of("target.people", i, i + 1, start, end, text))
@@ -120,17 +120,19 @@ def _matches(ws: tuple, toks: tuple[Token, ...], i: int, size: int) -> bool:
 
 
 def build(classes: dict[str, list[str]], lang: str) -> Matcher:
-    index = Index()
-    labels: dict[Pattern, list[str]] = {}
+    index = Index(tags=False)
+    labels: dict[int, list[str]] = {}  # id(pattern) -> classes
+    patterns: dict[tuple[str, bool], Pattern] = {}
     for cls, entries in classes.items():
         by_lemma = cls.startswith(("predicate.", "target."))
         for entry in entries:
-            pattern = Pattern(entry, words(entry, lang, lemmas=by_lemma))
-            if pattern not in labels:
-                labels[pattern] = []
+            pattern = patterns.get((entry, by_lemma))
+            if pattern is None:
+                pattern = patterns[entry, by_lemma] = Pattern(entry, words(entry, lang, lemmas=by_lemma))
+                labels[id(pattern)] = []
                 index.add(pattern)
-            if cls not in labels[pattern]:
-                labels[pattern].append(cls)
+            if cls not in labels[id(pattern)]:
+                labels[id(pattern)].append(cls)
     return Matcher(index, {k: tuple(c) for k, c in labels.items()})
 
 

@@ -103,6 +103,11 @@ _TOKEN = re.compile(r"""(?:https?://|www\.)[^\s<>"']+[^\s<>"'.,;:!?)\]]"""
                     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w(?:[\w.]*\w)?|\w+|(?<=\w)['\u2019]\w+|\S")
 
 
+def split(text: str) -> list[str]:
+    """The token texts `tokenize` would find, without lemmas: for splitting entries."""
+    return _TOKEN.findall(text)
+
+
 def tokenize(text: str, lang: str) -> list[Token]:
     """Tokens with offsets and lower-cased lookup lemmas ("Shootings" -> "shooting").
 

@@ -61,7 +61,8 @@ class Pattern:
 
 @dataclass
 class Index:
-    """First-word index of the patterns of one rule for one language."""
+    """First-word index of the patterns of one rule for one language. `tags`: also index
+    the entries written together, for hashtags (lexicon rules do; judgement does not)."""
 
     by_word: dict[str, list[Pattern]] = field(default_factory=dict)  # ci and lemma keys
     by_text: dict[str, list[Pattern]] = field(default_factory=dict)  # case-sensitive keys
@@ -69,13 +70,14 @@ class Index:
     stem_lengths: tuple[int, ...] = ()
     hashtags: dict[str, str] = field(default_factory=dict)  # folded entry -> entry
     memo: dict[tuple[str, str], tuple[Pattern, ...]] = field(default_factory=dict)
+    tags: bool = True
 
     def add(self, pattern: Pattern) -> None:
         first = pattern.words[0]
         table = {"ci": self.by_word, "form": self.by_word, "cs": self.by_text,
                  "prefix": self.by_stem}[first.kind]
         table.setdefault(first.value, []).append(pattern)
-        if all(w.kind in ("ci", "form", "cs") for w in pattern.words):
+        if self.tags and all(w.kind in ("ci", "form", "cs") for w in pattern.words):
             folded = "".join(ch for w in pattern.words for ch in w.value if ch.isalnum())
             if len(folded) >= 4:
                 key = folded if any(w.kind == "cs" for w in pattern.words) else folded.lower()
@@ -150,7 +152,7 @@ def words(entry: str, lang: str, lemmas: bool = True) -> tuple[Word, ...]:
     Without `lemmas`, a word matches only that form: an exception such as "the bomb" must not
     also veto "the bombing" (whose lemma is "bomb").
     """
-    from . import tokenize
+    from . import split
 
     words: list[Word] = []
     for piece in entry.split():
@@ -159,10 +161,12 @@ def words(entry: str, lang: str, lemmas: bool = True) -> tuple[Word, ...]:
             continue
         stem = piece.endswith("*")
         body = piece.rstrip("*")
-        if body[:1] in "'\u2019":  # "'t", "'ll": the ending of a contraction, as in "don't"
-            toks = [t.text for t in tokenize("a" + body, lang)][1:] or [body]
+        if body.isalnum():
+            toks = [body]  # most pieces: one plain word
+        elif body[:1] in "'\u2019":  # "'t", "'ll": the ending of a contraction, as in "don't"
+            toks = split("a" + body)[1:] or [body]
         else:
-            toks = [t.text for t in tokenize(body, lang)] or [body]
+            toks = split(body) or [body]
         for i, tok in enumerate(toks):
             if stem and i == len(toks) - 1:
                 words.append(Word("prefix", tok.lower()))
