@@ -270,9 +270,11 @@ def _negated(p: Mention, by_family: dict, lay: Layout, toks: tuple[Token, ...]) 
         if n.last <= p.first:
             between = range(n.last, p.first)
             near = p.first - n.last <= NEGATION_REACH
-        else:
+        else:  # right after, or after one pronoun: "hater ikke", "hater dem ikke"
             between = range(p.last, n.first)
-            near = n.first - p.last <= 1
+            near = n.first == p.last or (n.first == p.last + 1 and any(
+                t.first == p.last and t.last == n.first
+                for t in (*by_family.get("target", ()), *by_family.get("refer", ()))))
         if near and not any(toks[k][0] == "," for k in between):
             return True
     return False
