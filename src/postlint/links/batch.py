@@ -96,5 +96,6 @@ def results(targets: Iterable[str], ctx: Any, data: LinkData) -> dict[str, Resul
         memo.update(checked)
         if cache is not None:
             cache.put_many(((policy.cache_prefix + u, r.to_dict(), r.outcome == "ok")
-                        for u, r in checked.items()), keep_days=data.network.cache_keep_days)
+                            for u, r in checked.items() if r.cacheable),
+                           keep_days=data.network.cache_keep_days)
     return {u: memo[u] for u in targets if u in memo}
