@@ -36,6 +36,13 @@ from .session import RefusedAddress
 # Failures that say nothing about the link when nothing at all could be reached: the machine
 # is offline (or behind a proxy it does not know about), not the site.
 NETWORK_FAILURES = ("dns", "connection", "timeout", "refused")
+CAUSES = {
+    "ok": ("",),
+    "broken": ("not_found", "gone", "login", "client_error", "server_error", "dns", "refused",
+               "timeout", "ssl", "connection", "loop", "too_many_redirects", "private",
+               "invalid", "bad_redirect"),
+    "unverified": ("rate_limited", "blocked", "offline", "deadline"),
+}
 
 
 @dataclass(frozen=True)
@@ -55,11 +62,9 @@ class Policy:
 class Result:
     """What became of one URL.
 
-    outcome: "ok", "broken" or "unverified".
-    cause (broken): not_found, gone, login, client_error, server_error, dns, refused,
-    timeout, ssl, connection, loop, too_many_redirects, private, invalid, bad_redirect;
-    (unverified): rate_limited, blocked, offline (nothing could be reached from this
-    machine), deadline (the run's link phase ran out of time before this link).
+    outcome: "ok", "broken" or "unverified"; cause: one of CAUSES[outcome]. Unverified
+    "offline": nothing could be reached from this machine; "deadline": the run's link phase
+    ran out of time before this link.
     """
 
     url: str
@@ -83,6 +88,22 @@ class Result:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Result:
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+    @classmethod
+    def parse(cls, data: Any) -> Result | None:
+        """A Result from stored data (the link cache), or None when the data is not one that
+        `to_dict` could have written: a cache row is checked, never trusted blindly."""
+        if not isinstance(data, dict) or not isinstance(data.get("url"), str):
+            return None
+        result = cls.from_dict(data)
+        texts = (result.cause, result.final_url, result.address, result.detail)
+        code = result.code
+        if result.outcome not in CAUSES or result.cause not in CAUSES.get(result.outcome, ()) \
+                or not all(isinstance(t, str) for t in texts) \
+                or not (code is None or (type(code) is int and 100 <= code <= 999)) \
+                or not (type(result.redirects) is int and 0 <= result.redirects <= 1000):
+            return None
+        return result
 
 
 def address_allowed(ip: str, policy: Policy) -> bool:
