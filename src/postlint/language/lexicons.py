@@ -151,20 +151,29 @@ class Lexicon:
 
     def _load_common(self) -> dict[int, list[str]]:
         """Common words by length, kept in the user cache (walking the frequency trie costs
-        0.2-0.45 s; reading the cached lists back a few ms)."""
+        0.2-0.45 s; reading the cached lists back a few ms). Each length's words are kept
+        as one newline-separated string: JSON reads it as fast as a pickle, and a damaged
+        entry cannot put anything but strings into the lists."""
         from ..cache import content_key, memo
 
         stat = (self.folder / f"{self.lang}.freq.marisa").stat()
         key = content_key(self.lang, str(stat.st_size), str(stat.st_mtime_ns))
-        self._common = memo("common-words", key, self._common_by_length)
+        joined = memo("common-words", key, self._common_joined, _joined_shape)
+        self._common = {n: words.split("\n") for n, words in joined.items()}
         return self._common
 
-    def _common_by_length(self) -> dict[int, list[str]]:
+    def _common_joined(self) -> dict[int, str]:
         by_length: dict[int, list[str]] = {}
         for word, (zipf10,) in self.freq.items():
             if zipf10 >= 20:
                 by_length.setdefault(len(word), []).append(word)
-        return by_length
+        return {n: "\n".join(words) for n, words in by_length.items()}
+
+
+def _joined_shape(value: Any) -> bool:
+    """{length: newline-separated words}, as `_common_joined` builds it (an entry is checked)."""
+    return isinstance(value, dict) and all(type(n) is int and isinstance(words, str)
+                                           for n, words in value.items())
 
 
 def _edits1(word: str, alphabet: str) -> set[str]:
