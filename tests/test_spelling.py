@@ -336,3 +336,32 @@ def test_word_scan_skips_exactly_the_chunks_inside_urls_mentions_tags_and_quotes
         assert list(spelling._iter_words(text)) == expected, text
         skipped += len(spelling.CHUNK.findall(text)) - len(expected)
     assert skipped > 5000  # the spans did skip words
+
+
+def test_very_long_words_and_hashtags_are_not_checked_and_cost_nothing(write, tmp_path):
+    """Suggestions for one 10,000-letter word needed every one-edit variant of it (6 GB), and
+    a 300-letter lower-case hashtag took 12 s to segment. Beyond `max_word_length` (40
+    letters: longer than any word of the four dictionaries but a few English curiosities)
+    a word or tag is not checked. Run in a child with its memory capped, so a regression
+    fails the test instead of the machine."""
+    import random
+    import resource
+    import subprocess
+    import sys
+    import time
+
+    junk = "".join(random.Random(3).choice("aeiourstnlkpm") for _ in range(10_000))
+    draft = write("long.txt", f"Kom og prøv {junk} i dag #{junk} og en skrivfeil: velkomen\n")
+
+    def cap_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 * 1024 ** 3, 2 * 1024 ** 3))
+
+    started = time.monotonic()
+    run = subprocess.run([sys.executable, "-m", "postlint", "check", *SPELLING, "--lang", "nb",
+                          "--format", "json", "--quiet", str(draft)],
+                         capture_output=True, text=True, timeout=120, preexec_fn=cap_memory)
+    elapsed = time.monotonic() - started
+    assert run.returncode == 1, run.stderr
+    found = [(f["rule"], f["match"]) for f in json.loads(run.stdout)["findings"]]
+    assert found == [("spelling.unknown-word", "velkomen")]  # the real typo, nothing else
+    assert elapsed < 10, elapsed

@@ -31,7 +31,9 @@ OPTIONS = {
     "suggestions": y.INT,  # how many suggestions at most (default 3)
     "capitalised_severity": y.choice("none", "info"),  # sentence-initial unknown Capitalised
     "foreign_message": y.STR,  # language-unsure: the post is in none of the brand's languages
+    "max_word_length": y.INT,  # longer words and hashtags are not checked (see spelling.yaml)
 }
+LONGEST = 40  # default of `max_word_length`
 
 CHUNK = regex.compile(r"[\w'’\-]+")  # a word with anything glued to it (digits: a code)
 EMAIL = regex.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -330,8 +332,9 @@ def _unknown_words(post: Post, rule, ctx, checker: Checker, limit: int,
     """`other`: the runner-up language when detection was unsure; a word it knows is fine."""
     text = post.text
     capitalised = rule.options.get("capitalised_severity", "info")
+    longest = int(rule.options.get("max_word_length", LONGEST))
     for start, end, word in words(text):
-        if len(word) < 2 or (not word.islower() and _is_code_or_name_shape(word)):
+        if not 2 <= len(word) <= longest or (not word.islower() and _is_code_or_name_shape(word)):
             continue
         lower = word.lower() if word.isalpha() else _norm(word)  # (the hot loop of the run)
         if checker.knows(lower) or (other is not None and other.knows(lower)):
@@ -370,10 +373,11 @@ def _same_case(model: str, word: str) -> str:
 def _hashtags(post: Post, rule, ctx, checker: Checker, limit: int) -> Iterator[Finding]:
     approved = {h.lower() for h in (*ctx.config.approved_hashtags, *ctx.config.accept)
                 if h.startswith("#")}
+    longest = int(rule.options.get("max_word_length", LONGEST))
     for start, end in textspans.hashtags(post.text):
         tag = post.text[start:end]
         body = tag[1:]
-        if tag.lower() in approved or _norm(body) in checker.accept:
+        if len(body) > longest or tag.lower() in approved or _norm(body) in checker.accept:
             continue
         fixed = _fix_hashtag(body, checker)
         if fixed is None or _known_elsewhere(_norm(body), checker.lang, ctx):
