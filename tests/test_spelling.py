@@ -405,3 +405,36 @@ def test_very_long_words_and_hashtags_are_not_checked_and_cost_nothing(write, tm
     found = [(f["rule"], f["match"]) for f in json.loads(run.stdout)["findings"]]
     assert found == [("spelling.unknown-word", "velkomen")]  # the real typo, nothing else
     assert elapsed < 10, elapsed
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+def test_a_tag_of_words_in_another_brand_language_is_segmented_in_it(lang, write, cli):
+    """#KawaDnia (kawa + dnia) is Polish: fine on any post of a brand that also posts in
+    Polish, a finding for a brand that does not."""
+    text = f"---\nlanguage: {lang}\n---\nFresh coffee every morning #KawaDnia\n"
+    both = write("both/p.md", text)
+    write("both/.postlint.yaml", "languages: [en, nb, pl]\n")
+    run = cli("check", "--format", "json", "--offline", "--select", "spelling", str(both))
+    assert run.json["findings"] == []
+    without = write("nopl/p.md", text)
+    write("nopl/.postlint.yaml", "languages: [en, nb]\n")
+    run = cli("check", "--format", "json", "--offline", "--select", "spelling", str(without))
+    assert [(f["rule"], f["match"]) for f in run.json["findings"]] == [("spelling.hashtag", "#KawaDnia")]
+
+
+def test_hashtags_the_knowledge_base_knows_are_not_misspelled(tmp_path, write, check):
+    """An entry in a `kind: hashtags` file (the user's --rules folder) names a real tag."""
+    write("kb/tags.yaml", """\
+        kind: hashtags
+        entries:
+          # source: our crisis team, 2025-03
+          - {tag: "#Blrgfest", topic: substances, about: "a drinking-game trend", meaning: "Videos of a drinking game."}
+          # source: our own campaign
+          - {tag: "#CofeeRave", about: "our party", meaning: "Spelled so on purpose."}
+        """)
+    draft = write("t.txt", "Join us #Blrgfest #CofeeRave #CofeeTime\n")
+    before = findings(check(*SPELLING, "--lang", "en", str(draft)))
+    assert [f["match"] for f in before if f["rule"] == "spelling.hashtag"] == [
+        "#Blrgfest", "#CofeeRave", "#CofeeTime"]
+    after = findings(check(*SPELLING, "--lang", "en", "--rules", str(tmp_path / "kb"), str(draft)))
+    assert [f["match"] for f in after if f["rule"] == "spelling.hashtag"] == ["#CofeeTime"]

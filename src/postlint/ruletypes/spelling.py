@@ -455,22 +455,55 @@ def _hashtags(post: Post, rule, ctx, checker: Checker, limit: int) -> Iterator[F
         if len(body) > longest or tag.lower() in approved or _norm(body) in checker.accept:
             continue
         fixed = _fix_hashtag(body, checker)
-        if fixed is None or _known_elsewhere(_norm(body), checker.lang, ctx):
-            continue  # (#kawiarnia on an English post of a brand that also posts in Polish)
+        if fixed is None or _fine_elsewhere(body, checker.lang, ctx) or _in_knowledge_base(tag, ctx):
+            continue
         part, correction, new_body = fixed
         yield rule.finding(post, (start, end), suggestions=["#" + new_body],
                            part=part, correction=correction, language=checker.name)
 
 
-def _known_elsewhere(word: str, lang: str, ctx) -> bool:
-    """Is `word` a word of another of the brand's languages? Brands reuse their tags across
-    the languages they publish in."""
+def _fine_elsewhere(body: str, lang: str, ctx) -> bool:
+    """Is the tag right in another of the brand's languages? Brands reuse their tags across
+    the languages they publish in: #kawiarnia, or #KawaDnia (kawa + dnia) on an English or
+    Norwegian post of a brand that also posts in Polish."""
     for other in dict.fromkeys(language.normalise(x) for x in ctx.config.languages):
         if other != lang:
             checker = _checker(other, ctx)
-            if checker is not None and checker.knows(word):
+            if checker is not None and (checker.knows(_norm(body)) or _all_words(body, checker)):
                 return True
     return False
+
+
+def _all_words(body: str, checker: Checker) -> bool:
+    """The tag is nothing but words of the checker's language: its CamelCase parts, or for
+    an all-lowercase tag its dictionary segmentation (kawa|dnia)."""
+    if body.islower() or body[1:].islower():
+        pieces = segment(body.lower(), checker)
+        return bool(pieces) and all(known for _, _, known in pieces)
+    parts = [p for p in CAMEL.findall(body) if not p.isdigit()]
+    return bool(parts) and all(checker.knows(_norm(p)) for p in parts)
+
+
+def _in_knowledge_base(tag: str, ctx) -> bool:
+    """A tag the user put in the hashtag knowledge base (a `kind: hashtags` file in a
+    --rules folder) is spelled as they use it (#Blrgfest). Built-in entries only say what a
+    tag means, and some famous ones are misspelled (#gettngslizzerd): those are still
+    reported."""
+    from ..hashtags import normalise
+
+    return normalise(tag) in _user_hashtags(ctx)
+
+
+def _user_hashtags(ctx) -> frozenset[str]:
+    def build() -> frozenset[str]:
+        from ..hashtags import knowledge_base
+        from ..rules import builtin_rules_dir
+
+        builtin = builtin_rules_dir().resolve()
+        return frozenset(key for key, entry in knowledge_base(ctx).entries.items()
+                         if not Path(entry.source.rsplit(":", 1)[0]).resolve().is_relative_to(builtin))
+
+    return ctx.resource("spelling:user-hashtags", build)
 
 
 @lru_cache(maxsize=8192)  # a queue repeats its tags: segment each one once per checker
