@@ -175,34 +175,34 @@ def test_a_trickled_body_does_not_hold_the_run_once_the_status_is_known(lint, se
 def test_a_stalled_host_is_not_tried_for_each_of_its_links(lint, server: LinkServer):
     """A host that accepts connections and never answers: once it has timed out without ever
     answering, its other links get the same finding without waiting again."""
-    for i in range(300):
+    for i in range(600):
         server.routes[f"/p{i}"] = stall()
-    text = " ".join(f"{server.base}/p{i}" for i in range(300))
+    text = " ".join(f"{server.base}/p{i}" for i in range(600))
     started = time.monotonic()
     r = lint(text + "\n")
     elapsed = time.monotonic() - started
     broken = by_rule(r, "links.broken")
-    assert len(broken) == 300
+    assert len(broken) == 600
     assert all("did not answer within 0.4 seconds" in f["message"] for f in broken)
     assert server.total() <= 2 * 16  # at most the first waves of the per-host limit (16)
-    assert elapsed < 8, elapsed  # one request after another per host slot: 300 / 16 * 0.4 s
+    assert elapsed < 12, elapsed  # each link waiting its turn: 600 / 16 * 0.4 s = 15 s
 
 
 def test_the_whole_link_phase_has_a_bound(lint, server: LinkServer, write, tmp_path):
     """`network.run_deadline`: links not checked by then are unverified, not broken."""
     write("rules/links-extra.yaml", "kind: links\nnetwork: {run_deadline: 1, workers: 2, per_host: 2}\n")
-    for i in range(30):
+    for i in range(60):
         server.routes[f"/p{i}"] = slow(0.5)
-    text = " ".join(f"{server.base}/p{i}" for i in range(30))
+    text = " ".join(f"{server.base}/p{i}" for i in range(60))
     started = time.monotonic()
     r = lint(text + "\n", "--rules", str(tmp_path / "rules"),
              config="links: {timeout: 5, allow_private_hosts: true}\n")
     elapsed = time.monotonic() - started
     assert by_rule(r, "links.broken") == []
     unverified = by_rule(r, "links.unverified")
-    assert 10 <= len(unverified) <= 28  # about 2 slots x 2 answers a second had time
-    assert all("ran out of time" in f["message"] for f in unverified)
-    assert elapsed < 6, elapsed  # unbounded: 30 / 2 * 0.5 = 7.5 s
+    assert len(unverified) >= 40  # 2 slots had time for a few answers at most
+    assert all("ran out of time (1 seconds" in f["message"] for f in unverified)
+    assert elapsed < 10, elapsed  # unbounded: 60 / 2 * 0.5 = 15 s
 
 
 def test_huge_body_is_not_read(lint, server: LinkServer):
