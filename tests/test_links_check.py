@@ -142,13 +142,13 @@ def test_too_many_redirects(lint, server: LinkServer):
 
 
 def test_slow_server_times_out_quickly(lint, server: LinkServer):
-    server.routes["/slow"] = slow(3)
+    server.routes["/slow"] = slow(20)
     started = time.monotonic()
     r = lint(f"{server.base}/slow\n")
     elapsed = time.monotonic() - started
     [finding] = by_rule(r, "links.broken")
     assert "did not answer within 0.4 seconds" in finding["message"]
-    assert elapsed < 2.5
+    assert elapsed < 10  # the answer takes 20 s (a generous bound: the machine may be loaded)
 
 
 def test_a_server_trickling_its_answer_is_cut_off_at_the_deadline(lint, server: LinkServer):
