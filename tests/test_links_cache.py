@@ -9,8 +9,8 @@ import json
 import os
 import sqlite3
 import subprocess
-import time
 import sys
+import time
 from pathlib import Path
 
 import pytest
