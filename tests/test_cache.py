@@ -61,15 +61,17 @@ def test_planted_cache_files_never_run_code(tmp_path: Path, write):
     """CI caches and shared folders can hand anyone's files to the cache folder. Replace every
     entry a run wrote with a pickle that runs a command: the next run must not run it, and
     must still find the same things (the entries are rebuilt)."""
-    draft = write("d.txt", "Tambien we recieve #CofeeTime orders 🎉 https://acme.com/x\n")
+    # spelling only (no spaCy tables to build in the fresh cache folder); "tommorow" needs the
+    # two-edit search, so the common-words entries are written and read back too
+    draft = write("d.txt", "Tambien we recieve #CofeeTime orders tommorow 🎉 https://acme.com/x\n")
     env = {**os.environ, "POSTLINT_CACHE_DIR": str(tmp_path / "cache")}
     env.pop("POSTLINT_NO_DISK_CACHE", None)
     command = [sys.executable, "-m", "postlint", "check", "--offline", "--format", "json",
-               "--quiet", "--lang", "en", str(draft)]
+               "--quiet", "--lang", "en", "--select", "spelling", str(draft)]
     first = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
     entries = [p for ns in ("yaml", "rules", "common-words")
                for p in (tmp_path / "cache" / ns).glob("*") if p.is_file()]
-    assert len(entries) > 10
+    assert len(entries) > 10 and any(p.parent.name == "common-words" for p in entries)
     marker = tmp_path / "pwned"
     planted = pickle.dumps(_Payload(marker))
     for entry in entries:
