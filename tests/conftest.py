@@ -21,6 +21,15 @@ def _link_cache_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("POSTLINT_CACHE_DIR", str(tmp_path / ".postlint-cache"))
 
 
+@pytest.fixture(autouse=True)
+def _no_proxy_from_the_outside(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Link checks honour HTTP(S)_PROXY; a proxy set on the developer's or CI's machine must
+    not send the tests' requests to 127.0.0.1 elsewhere. Proxy tests set their own."""
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+
+
 class Run:
     def __init__(self, result: Any):
         self.exit_code: int = result.exit_code

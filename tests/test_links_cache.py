@@ -10,6 +10,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,72 @@ def test_old_entries_are_purged_on_write(tmp_path):
                    keep_days=30)
     assert list(cache.get_many(["p1|http://old.example/", "p1|http://new.example/"])) == \
         ["p1|http://new.example/"]
+
+
+BAD_ROWS = [  # URL stands for the row's own URL
+    ("not json", "{not json"),
+    ("a list", '["ok"]'),
+    ("wrong outcome", '{"url": "URL", "outcome": "fine"}'),
+    ("wrong types", '{"url": "URL", "outcome": "broken", "cause": 404, "code": "x"}'),
+    ("another URL", '{"url": "http://elsewhere.example/", "outcome": "ok"}'),
+    ("from the future", None),
+    ("ok flag lies", '{"url": "URL", "outcome": "broken", "cause": "not_found", "code": 404}'),
+    ("deeply nested", '{"url": "URL", "outcome": "ok", "detail": ' + "[" * 100000 + "]" * 100000 + "}"),
+]
+
+
+@pytest.mark.parametrize("name, result", BAD_ROWS, ids=[n for n, _ in BAD_ROWS])
+def test_malformed_cache_rows_are_ignored_and_deleted(check, draft, server: LinkServer, name, result):
+    """A row postlint did not write (a bug, a shared or planted folder) is neither trusted nor
+    a crash: the URL is checked again and the row replaced."""
+    lint(check, draft)  # creates the store and its schema
+    url = f"{server.base}/gone"
+    with sqlite3.connect(cache_file()) as conn:
+        conn.execute("DELETE FROM links_v1")
+        if result is None:  # a well-formed "ok" that claims to be checked in 200 years
+            conn.execute("INSERT INTO links_v1 VALUES (?, ?, ?, ?)",
+                         (f"p1|{url}", time.time() + 200 * 365 * 86400, 1,
+                          json.dumps({"url": url, "outcome": "ok"})))
+        else:
+            ok = 1 if name == "ok flag lies" else 0
+            conn.execute("INSERT INTO links_v1 VALUES (?, ?, ?, ?)",
+                         (f"p1|{url}", time.time(), ok, result.replace("URL", url)))
+    before = server.count["/gone"]
+    r = lint(check, draft)
+    assert r.exit_code == 1 and "Traceback" not in r.stderr and "warning" not in r.stderr
+    assert broken(r) == [url]  # checked again: 410, whatever the row said
+    assert server.count["/gone"] == before + 1
+    with sqlite3.connect(cache_file()) as conn:
+        [(ok, stored)] = conn.execute("SELECT ok, result FROM links_v1 WHERE key = ?", (f"p1|{url}",))
+    assert ok == 0 and json.loads(stored)["cause"] == "gone"
+
+
+def test_a_cache_corrupted_inside_is_rebuilt_not_disabled_every_run(write, server: LinkServer, tmp_path):
+    """Corruption found while reading (not at open) used to switch the cache off for the run,
+    and for every later run, with a warning each time. Separate processes, as in real use."""
+    write(".postlint.yaml", CONFIG)
+    draft = str(write("post.txt", f"New: {server.base}/ok\nOld: {server.base}/gone\n"))
+    command = [sys.executable, "-m", "postlint", "check", "--format", "json", "--quiet",
+               "--select", "links.broken", draft]
+
+    def run() -> subprocess.CompletedProcess:
+        return subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=60)
+
+    assert run().returncode == 1
+    conn = sqlite3.connect(cache_file())
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    data = cache_file().read_bytes()
+    at = data.index(b'"cause": "gone"') // page * page  # the table page holding the result
+    assert at > 0  # not the header page: the file still opens, the row cannot be read
+    with cache_file().open("r+b") as handle:
+        handle.seek(at)
+        handle.write(b"\xff" * page)
+    first = run()
+    assert first.returncode == 1 and "rebuilding" in first.stderr, first.stderr
+    assert [f["match"] for f in json.loads(first.stdout)["findings"]] == [f"{server.base}/gone"]
+    before = server.total()
+    second = run()
+    assert second.returncode == 1 and second.stderr == "", second.stderr
+    assert server.total() == before  # the rebuilt store held the results

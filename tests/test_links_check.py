@@ -12,7 +12,7 @@ import time
 import pytest
 
 from test_links_support import (LinkServer, head_refused, huge_body, redirect, sequence, slow,
-                                start, status)
+                                stall, start, status, trickle)
 
 CONFIG = """
 links:
@@ -142,13 +142,67 @@ def test_too_many_redirects(lint, server: LinkServer):
 
 
 def test_slow_server_times_out_quickly(lint, server: LinkServer):
-    server.routes["/slow"] = slow(3)
+    server.routes["/slow"] = slow(20)
     started = time.monotonic()
     r = lint(f"{server.base}/slow\n")
     elapsed = time.monotonic() - started
     [finding] = by_rule(r, "links.broken")
     assert "did not answer within 0.4 seconds" in finding["message"]
-    assert elapsed < 2.5
+    assert elapsed < 10  # the answer takes 20 s (a generous bound: the machine may be loaded)
+
+
+def test_a_server_trickling_its_answer_is_cut_off_at_the_deadline(lint, server: LinkServer):
+    """One byte every 0.1 s: no single read waits 0.4 s, so a per-read timeout never fires and
+    the 1 KiB of headers would take 100 s. `links.timeout` bounds the whole request."""
+    server.routes["/drip"] = trickle(0.1)
+    started = time.monotonic()
+    r = lint(f"{server.base}/drip\n")
+    elapsed = time.monotonic() - started
+    [finding] = by_rule(r, "links.broken")
+    assert "did not answer within 0.4 seconds" in finding["message"]
+    assert elapsed < 8, elapsed
+
+
+def test_a_trickled_body_does_not_hold_the_run_once_the_status_is_known(lint, server: LinkServer):
+    server.routes["/page"] = trickle(0.1, body=1000)  # small enough to drain: 100 s of it
+    started = time.monotonic()
+    r = lint(f"{server.base}/page\n")
+    assert r.json["findings"] == []  # 200 arrived in time: the link works
+    assert time.monotonic() - started < 8
+    assert server.methods == [("HEAD", "/page"), ("GET", "/page")]
+
+
+def test_a_stalled_host_is_not_tried_for_each_of_its_links(lint, server: LinkServer):
+    """A host that accepts connections and never answers: once it has timed out without ever
+    answering, its other links get the same finding without waiting again."""
+    for i in range(600):
+        server.routes[f"/p{i}"] = stall()
+    text = " ".join(f"{server.base}/p{i}" for i in range(600))
+    started = time.monotonic()
+    r = lint(text + "\n")
+    elapsed = time.monotonic() - started
+    broken = by_rule(r, "links.broken")
+    assert len(broken) == 600
+    assert all("did not answer within 0.4 seconds" in f["message"] for f in broken)
+    assert server.total() <= 2 * 16  # at most the first waves of the per-host limit (16)
+    assert elapsed < 12, elapsed  # each link waiting its turn: 600 / 16 * 0.4 s = 15 s
+
+
+def test_the_whole_link_phase_has_a_bound(lint, server: LinkServer, write, tmp_path):
+    """`network.run_deadline`: links not checked by then are unverified, not broken."""
+    write("rules/links-extra.yaml", "kind: links\nnetwork: {run_deadline: 1, workers: 2, per_host: 2}\n")
+    for i in range(60):
+        server.routes[f"/p{i}"] = slow(0.5)
+    text = " ".join(f"{server.base}/p{i}" for i in range(60))
+    started = time.monotonic()
+    r = lint(text + "\n", "--rules", str(tmp_path / "rules"),
+             config="links: {timeout: 5, allow_private_hosts: true}\n")
+    elapsed = time.monotonic() - started
+    assert by_rule(r, "links.broken") == []
+    unverified = by_rule(r, "links.unverified")
+    assert len(unverified) >= 40  # 2 slots had time for a few answers at most
+    assert all("ran out of time (1 seconds" in f["message"] for f in unverified)
+    assert elapsed < 10, elapsed  # unbounded: 60 / 2 * 0.5 = 15 s
 
 
 def test_huge_body_is_not_read(lint, server: LinkServer):
@@ -178,6 +232,90 @@ def test_redirect_hop_to_blocked_address_is_refused(lint, server: LinkServer, wr
     [finding] = by_rule(r, "links.broken")
     assert "(127.0.0.2)" in finding["message"]
     assert list(server.count) == ["/to-metadata"]
+
+
+@pytest.mark.parametrize("address", [
+    "::127.0.0.1",          # IPv4-compatible form of loopback
+    "::ffff:127.0.0.1",     # IPv4-mapped
+    "64:ff9b::7f00:1",      # NAT64 of 127.0.0.1
+    "64:ff9b::a00:1",       # NAT64 of 10.0.0.1
+    "2002:7f00:1::1",       # 6to4 of 127.0.0.1
+    "2002:c0a8:101::1",     # 6to4 of 192.168.1.1
+    "fec0::1",              # deprecated site-local
+    "64:ff9b:1::a00:1",     # local-use NAT64
+])
+def test_ipv6_spellings_of_private_addresses_are_refused(lint, address: str):
+    r = lint(f"http://[{address}]/admin\n", config="links: {timeout: 0.4}\n")
+    [finding] = by_rule(r, "links.broken")
+    assert f"private or local address ({address})" in finding["message"], finding["message"]
+
+
+@pytest.mark.parametrize("address", ["169.254.170.2", "64:ff9b::a9fe:a9fe", "::ffff:169.254.169.254",
+                                     "2002:a9fe:a9fe::1", "::169.254.170.2"])
+def test_metadata_services_are_refused_even_with_private_hosts_allowed(lint, address: str):
+    """AWS ECS task metadata (169.254.170.2) like 169.254.169.254, and IPv6 spellings of both."""
+    host = f"[{address}]" if ":" in address else address
+    started = time.monotonic()
+    r = lint(f"http://{host}/v2/credentials\n")  # CONFIG: allow_private_hosts: true
+    [finding] = by_rule(r, "links.broken")
+    assert "private or local address" in finding["message"], finding["message"]
+    assert time.monotonic() - started < 5
+
+
+def test_public_addresses_inside_ipv6_forms_are_allowed():
+    """NAT64 and 6to4 of a public address are ordinary public addresses."""
+    from postlint.links.checker import Policy, address_allowed
+    from postlint.links.data import build
+    from postlint.rules import builtin_rules_dir
+
+    network = build([(builtin_rules_dir() / "links-data.yaml", None)]).network
+    policy = Policy(1.0, False, network)
+    for address in ("64:ff9b::808:808", "2002:808:808::1", "8.8.8.8", "2606:4700::1111"):
+        assert address_allowed(address, policy), address
+    for address in ("64:ff9b::7f00:1", "::ffff:10.1.2.3", "fec0::1", "169.254.170.2", "::1"):
+        assert not address_allowed(address, policy), address
+    assert not address_allowed("169.254.170.2", Policy(1.0, True, network))
+
+
+def test_proxy_from_the_environment_is_used(lint, server: LinkServer, monkeypatch):
+    """HTTP_PROXY, as curl reads it: the proxy fetches a site this machine cannot even resolve
+    (here the test server plays the proxy: it receives the absolute URL)."""
+    server.routes["http://shop.invalid/spring"] = status(200)
+    monkeypatch.setenv("HTTP_PROXY", server.base)
+    # private hosts are not allowed: the proxy's own address is the user's choice, not the post's
+    r = lint("http://shop.invalid/spring\n", config="links: {timeout: 2}\n")
+    assert r.json["findings"] == []
+    assert server.methods == [("HEAD", "http://shop.invalid/spring")]
+
+
+def test_no_proxy_hosts_are_reached_directly(lint, server: LinkServer, monkeypatch):
+    server.routes["/ok"] = status(200)
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{free_port()}")  # nobody there
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    r = lint(f"{server.base}/ok\n")
+    assert r.json["findings"] == []
+    assert server.methods == [("HEAD", "/ok")]
+
+
+def test_behind_a_proxy_private_names_and_addresses_are_still_refused(lint, server: LinkServer,
+                                                                      monkeypatch):
+    """The proxy connects, so the peer cannot be checked: the name is resolved here first."""
+    monkeypatch.setenv("HTTP_PROXY", server.base)
+    r = lint(f"http://localhost:{server.port}/admin http://127.0.0.1:8080/x http://[::ffff:10.0.0.1]/\n",
+             config="links: {timeout: 2}\n")
+    broken = by_rule(r, "links.broken")
+    assert len(broken) == 3
+    assert all("private or local address" in f["message"] for f in broken), broken
+    assert server.total() == 0
+
+
+@pytest.mark.parametrize("data", ["private_ranges: [fec0::/999]", "blocked_addresses: [169.254.170]",
+                                  "ipv4_in_ipv6: {10.0.0.0/8: 96}"])
+def test_a_mistyped_address_in_link_data_stops_the_run(lint, write, tmp_path, data):
+    """A typo in address data would otherwise let the addresses it meant through."""
+    path = write("rules/links-extra.yaml", f"kind: links\nnetwork: {{{data}}}\n")
+    r = lint("https://example.com/\n", "--rules", str(tmp_path / "rules"))
+    assert r.exit_code == 2 and str(path) in r.stderr and "not an IP address" in r.stderr
 
 
 def test_rate_limit_retried_once_then_ok(lint, server: LinkServer):
@@ -218,16 +356,60 @@ def test_bot_wall_403_is_unverified(lint, server: LinkServer):
     assert server.methods == [("HEAD", "/wall"), ("GET", "/wall")]
 
 
-def test_connection_refused_and_dns_failure(lint, server: LinkServer):
+def canaries(write, tmp_path, *urls: str) -> str:
+    """A --rules folder whose `network.canaries` stand in for example.com (no internet here)."""
+    listed = ", ".join(f'"{u}"' for u in urls)
+    write("canary-rules/links-canary.yaml", f"kind: links\nnetwork: {{canaries: [{listed}]}}\n")
+    return str(tmp_path / "canary-rules")
+
+
+def free_port() -> int:
     import socket
 
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    r = lint(f"http://127.0.0.1:{port}/x and https://no-such-host.invalid/\n")
+        return s.getsockname()[1]
+
+
+def test_connection_refused_and_dns_failure(lint, server: LinkServer, write, tmp_path):
+    server.routes["/canary"] = status(200)  # the web is reachable: these failures are real
+    rules = canaries(write, tmp_path, f"{server.base}/canary")
+    r = lint(f"http://127.0.0.1:{free_port()}/x and https://no-such-host.invalid/\n", "--rules", rules)
     messages = [f["message"] for f in by_rule(r, "links.broken")]
     assert any("refused the connection" in m for m in messages)
     assert any("does not exist (DNS lookup failed)" in m for m in messages)
+    assert server.count["/canary"] == 1
+
+
+def test_offline_every_link_is_unverified_not_broken(lint, write, tmp_path):
+    """No host resolves, nor does the canary: the machine is offline. Each link says it could
+    not be checked (info, so the run passes), and nothing is cached about the links."""
+    rules = canaries(write, tmp_path, "https://canary.invalid/")
+    r = lint("Shop https://acme.invalid/spring and https://news.invalid/\n", "--rules", rules)
+    assert by_rule(r, "links.broken") == []
+    unverified = by_rule(r, "links.unverified")
+    assert [f["match"] for f in unverified] == ["https://acme.invalid/spring", "https://news.invalid/"]
+    assert all(f["severity"] == "info" and "no site at all could be reached" in f["message"]
+               for f in unverified)
+    assert r.exit_code == 0
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / ".postlint-cache" / "links.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM links_v1").fetchone()[0] == 0
+
+
+def test_offline_is_not_concluded_while_some_host_answers(lint, server: LinkServer, write, tmp_path):
+    server.routes["/ok"] = status(200)
+    rules = canaries(write, tmp_path, "https://canary.invalid/")
+    r = lint(f"{server.base}/ok and https://acme.invalid/\n", "--rules", rules)
+    [finding] = r.json["findings"]
+    assert finding["rule"] == "links.broken" and "DNS lookup failed" in finding["message"]
+
+
+def test_without_canaries_failures_stay_broken(lint, write, tmp_path):
+    rules = canaries(write, tmp_path)  # canaries: [] - never ask anyone else
+    r = lint("https://acme.invalid/\n", "--rules", rules)
+    assert [f["rule"] for f in r.json["findings"]] == ["links.broken"]
 
 
 def test_user_agent_is_clear(lint, server: LinkServer):

@@ -68,6 +68,11 @@ class LinkServer(ThreadingHTTPServer):
         self.in_flight = 0
         self.peak = 0
         self.body_sent = 0
+        self.release = threading.Event()  # set on shutdown: stalled routes stop waiting
+
+    def shutdown(self) -> None:
+        self.release.set()
+        super().shutdown()
 
     @property
     def base(self) -> str:
@@ -118,6 +123,40 @@ def huge_body(size: int) -> Route:
                 sent += len(chunk)
         finally:
             h.server.body_sent = sent  # how much the client let us send before hanging up
+    return route
+
+
+def stall() -> Route:
+    """Accept the request and never answer (until the server shuts down): a hung backend."""
+    def route(h: Handler, method: str) -> None:
+        h.server.release.wait(120)
+        h.close_connection = True
+    return route
+
+
+def trickle(interval: float, body: int = 0) -> Route:
+    """Answer one byte every `interval` seconds, so that no single read ever times out.
+
+    body=0: the status line and headers trickle (1 KiB of them). body>0: HEAD is refused and
+    GET sends its headers at once, then a body of `body` bytes one byte at a time."""
+    def drip(h: Handler, data: bytes) -> None:
+        for i in range(len(data)):
+            if h.server.release.is_set():
+                return
+            h.wfile.write(data[i:i + 1])
+            h.wfile.flush()
+            time.sleep(interval)
+
+    def route(h: Handler, method: str) -> None:
+        h.close_connection = True
+        if not body:
+            drip(h, b"HTTP/1.1 200 OK\r\nX-Padding: " + b"x" * 1024 + b"\r\nContent-Length: 0\r\n\r\n")
+        elif method == "HEAD":
+            h.answer(405)
+        else:
+            h.wfile.write(f"HTTP/1.1 200 OK\r\nContent-Length: {body}\r\n\r\n".encode())
+            h.wfile.flush()
+            drip(h, b"x" * body)
     return route
 
 

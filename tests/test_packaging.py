@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -15,6 +16,10 @@ def test_wheel_ships_rules_and_runs(tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT)],
                    check=True, timeout=300, capture_output=True)
     [wheel] = dist.glob("postlint-*.whl")
+    with zipfile.ZipFile(wheel) as archive:  # the MIT licence travels with every install
+        [licence] = [n for n in archive.namelist() if n.endswith(".dist-info/licenses/LICENSE")]
+        assert "MIT License" in archive.read(licence).decode()
+        assert "postlint contributors" in archive.read(licence).decode()
     env_dir = tmp_path / "venv"
     # reuse the test environment's dependencies; postlint itself comes only from the wheel
     venv.create(env_dir, system_site_packages=True, with_pip=True)

@@ -5,20 +5,29 @@ more than the whole check of one draft. Keyed by the files' bytes (and postlint'
 a cached result can never be stale: editing a rule file changes its key. Any problem with
 the cache (unwritable folder, corrupt file) falls back to building, silently: the cache is
 an optimisation, never a reason to fail.
+
+The cache folder is shared ground: CI caches restore it, teams point POSTLINT_CACHE_DIR at
+shared folders. So entries are JSON, which cannot run code when read (a pickle can), read
+with a size bound, and checked by the caller's `valid` before use; anything else is rebuilt.
+JSON has no tuples, sets, dates or non-string keys, which parsed YAML and our own values
+use, so those are written as small tagged objects (`{"$": "tuple", "v": [...]}`).
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import os
-import pickle
 import tempfile
+from datetime import date, datetime
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Any, Callable, TypeVar
 
 from . import __version__
 
 ENV_DIR = "POSTLINT_CACHE_DIR"
+MAX_BYTES = 64 * 1024 * 1024  # our largest entry (a language's common words) is ~3 MB
 T = TypeVar("T")
 
 
@@ -40,22 +49,86 @@ def content_key(*parts: bytes | str) -> str:
     return digest.hexdigest()
 
 
-def memo(namespace: str, key: str, build: Callable[[], T]) -> T:
-    """`build()`'s result, pickled under cache_dir()/namespace/key and reused while it exists."""
+def memo(namespace: str, key: str, build: Callable[[], T],
+         valid: Callable[[Any], bool] = lambda value: True) -> T:
+    """`build()`'s result, kept as JSON under cache_dir()/namespace/key and reused while it
+    exists and `valid(value)` accepts what was read back."""
     if os.environ.get("POSTLINT_NO_DISK_CACHE"):
         return build()
-    path = cache_dir() / namespace / f"{key}.pickle"
+    path = cache_dir() / namespace / f"{key}.json"
+    found = _read(path)
+    if found is not _MISSING and valid(found):
+        return found  # type: ignore[return-value]
+    value = build()
+    _write(path, value)
+    return value
+
+
+_MISSING = object()
+
+
+def _read(path: Path) -> Any:
     try:
         with path.open("rb") as handle:
-            return pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-        pass
-    value = build()
+            raw = handle.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            return _MISSING
+        return json.loads(raw, object_hook=_decode)
+    except (OSError, ValueError, RecursionError, TypeError, KeyError):
+        return _MISSING  # missing, unreadable, not ours: rebuilt
+
+
+def _write(path: Path, value: Any) -> None:
+    try:
+        text = json.dumps(_encode(value), ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError, RecursionError):
+        return  # a value JSON cannot hold: built on every run, still correct
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as tmp:
-            pickle.dump(value, tmp, protocol=pickle.HIGHEST_PROTOCOL)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent,
+                                         delete=False) as tmp:
+            tmp.write(text)
         os.replace(tmp.name, path)  # atomic: concurrent runs never read a half-written file
     except OSError:
         pass
-    return value
+
+
+def _encode(value: Any) -> Any:
+    """JSON-ready form of `value`; TypeError for what has no faithful form."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        if all(isinstance(k, str) for k in value) and "$" not in value:
+            return {k: _encode(v) for k, v in value.items()}
+        return {"$": "map", "v": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    if isinstance(value, tuple):
+        return {"$": "tuple", "v": [_encode(v) for v in value]}
+    if isinstance(value, (set, frozenset)):
+        return {"$": type(value).__name__, "v": [_encode(v) for v in value]}
+    if isinstance(value, datetime):  # before date: a datetime is a date
+        return {"$": "datetime", "v": value.isoformat()}
+    if isinstance(value, date):
+        return {"$": "date", "v": value.isoformat()}
+    if isinstance(value, bytes):
+        return {"$": "bytes", "v": base64.b64encode(value).decode("ascii")}
+    raise TypeError(f"cannot keep a {type(value).__name__} in the cache")
+
+
+_DECODERS: dict[str, Callable[[Any], Any]] = {
+    "map": lambda v: {k: x for k, x in v},
+    "tuple": tuple,
+    "set": set,
+    "frozenset": frozenset,
+    "datetime": datetime.fromisoformat,
+    "date": date.fromisoformat,
+    "bytes": lambda v: base64.b64decode(v, validate=True),
+}
+
+
+def _decode(obj: dict[str, Any]) -> Any:
+    """Inverse of `_encode` for one JSON object (inner objects are decoded first)."""
+    if "$" not in obj:
+        return obj
+    return _DECODERS[obj["$"]](obj["v"])

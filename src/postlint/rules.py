@@ -153,8 +153,15 @@ def load_file(path: Path, prepare: bool = True) -> list[Rule]:
     from .cache import memo
 
     text, key = _read_text(path)
-    items = memo("rules", key, lambda: _validated_items(path, text))
+    items = memo("rules", key, lambda: _validated_items(path, text), _items_shape)
     return [_build(item, line, path, prepare) for item, line in items]
+
+
+def _items_shape(items: Any) -> bool:
+    """What `_validated_items` returns, so a damaged cache entry is rebuilt, not used."""
+    return isinstance(items, list) and all(
+        isinstance(i, tuple) and len(i) == 2 and isinstance(i[0], dict)
+        and all(k in i[0] for k in REQUIRED) and type(i[1]) is int for i in items)
 
 
 def _validated_items(path: Path, text: str) -> list[tuple[dict[str, Any], int]]:

@@ -30,6 +30,7 @@ LANGUAGE_SPEC = {
     "detect": y.BOOL,
     "inflections": y.list_of(y.STR),
     "clitics": y.list_of(y.STR),
+    "attested_zipf": y.NUMBER,
 }
 LANGUAGES_FILE = {"kind": y.STR, "languages": y.map_of(LANGUAGE_SPEC)}
 
@@ -151,20 +152,29 @@ class Lexicon:
 
     def _load_common(self) -> dict[int, list[str]]:
         """Common words by length, kept in the user cache (walking the frequency trie costs
-        0.2-0.45 s; reading the cached lists back a few ms)."""
+        0.2-0.45 s; reading the cached lists back a few ms). Each length's words are kept
+        as one newline-separated string: JSON reads it as fast as a pickle, and a damaged
+        entry cannot put anything but strings into the lists."""
         from ..cache import content_key, memo
 
         stat = (self.folder / f"{self.lang}.freq.marisa").stat()
         key = content_key(self.lang, str(stat.st_size), str(stat.st_mtime_ns))
-        self._common = memo("common-words", key, self._common_by_length)
+        joined = memo("common-words", key, self._common_joined, _joined_shape)
+        self._common = {n: words.split("\n") for n, words in joined.items()}
         return self._common
 
-    def _common_by_length(self) -> dict[int, list[str]]:
+    def _common_joined(self) -> dict[int, str]:
         by_length: dict[int, list[str]] = {}
         for word, (zipf10,) in self.freq.items():
             if zipf10 >= 20:
                 by_length.setdefault(len(word), []).append(word)
-        return by_length
+        return {n: "\n".join(words) for n, words in by_length.items()}
+
+
+def _joined_shape(value: Any) -> bool:
+    """{length: newline-separated words}, as `_common_joined` builds it (an entry is checked)."""
+    return isinstance(value, dict) and all(type(n) is int and isinstance(words, str)
+                                           for n, words in value.items())
 
 
 def _edits1(word: str, alphabet: str) -> set[str]:
@@ -205,8 +215,8 @@ def _suggest(lex: Lexicon, word: str, limit: int, ok: Any, max_edits: int) -> tu
         from .build import fused
 
         pair = fused(word, _Known(ok), lex.zipf)
-        if pair is not None:  # above one-edit fixes, below diacritics-only ones (haper: håper)
-            scored[" ".join(pair)] = 11.0 + lex.zipf(pair[1])
+        if pair is not None:
+            scored[" ".join(pair)] = _split_score(word, pair, scored, lex)
     if not scored and len(word) <= 12 and max_edits >= 2:
         for cand in lex.near(word, 2):
             if cand not in scored and ok(cand):
@@ -215,6 +225,22 @@ def _suggest(lex: Lexicon, word: str, limit: int, ok: Any, max_edits: int) -> tu
     ranked = sorted((c for c in scored if c != word and len(c) >= shortest),
                     key=lambda c: (-scored[c], c))
     return tuple(ranked[:limit])
+
+
+COMMON_RIVAL = 4.0  # Zipf of a word with a left-out letter restored that outranks a split
+
+
+def _split_score(word: str, pair: tuple[str, str], scored: dict[str, float],
+                 lex: Lexicon) -> float:
+    """Where two words run together rank: above one-edit fixes (napewno: "na pewno"), below
+    diacritics-only ones (haper: håper), and below a common word that only restores a
+    left-out letter, the commonest typo of all (befor: "before", not "be for"; but alot:
+    "a lot", not "plot", which needs a wrong letter, nor "lot", a half of the split)."""
+    score = 11.0 + lex.zipf(pair[1])
+    rivals = [s for c, s in scored.items()
+              if len(c) == len(word) + 1 and c not in pair and s < 20
+              and lex.zipf(c) >= COMMON_RIVAL]
+    return min(score, min(rivals) - 0.1) if rivals else score
 
 
 class _Known:

@@ -20,8 +20,6 @@ _RUNS: dict[int, tuple[weakref.ref, dict[Policy, dict[str, Result]]]] = {}
 _LOCK = threading.Lock()
 
 
-
-
 def policy_for(ctx: Any, data: LinkData) -> Policy:
     return Policy(float(ctx.config.links_timeout), bool(ctx.config.allow_private_hosts),
                   data.network)
@@ -68,6 +66,15 @@ def _fresh(entry: Any, now: float, ttl_hours: float, failure_ttl_hours: float) -
     return now - entry.checked_at < limit * 3600
 
 
+def _accept(prefix: str) -> Any:
+    """A cache row is used only if it is a Result about its own URL, flagged as it says."""
+    def accept(key: str, entry: Any) -> bool:
+        result = Result.parse(entry.result)
+        return result is not None and prefix + result.url == key and \
+            entry.ok == (result.outcome == "ok") and result.cacheable
+    return accept
+
+
 def results(targets: Iterable[str], ctx: Any, data: LinkData) -> dict[str, Result]:
     """Result for every normalised URL in `targets` that can be known in this run.
 
@@ -85,9 +92,9 @@ def results(targets: Iterable[str], ctx: Any, data: LinkData) -> dict[str, Resul
         now = time.time()
         ttl = float((ctx.config.data.get("links") or {}).get("cache_ttl_hours", 24))
         prefix = policy.cache_prefix
-        for key, entry in cache.get_many(prefix + u for u in wanted).items():
+        for key, entry in cache.get_many((prefix + u for u in wanted), _accept(prefix)).items():
             if _fresh(entry, now, ttl, data.network.failure_ttl_hours):
-                memo[key[len(prefix):]] = Result.from_dict(entry.result)
+                memo[key[len(prefix):]] = Result.parse(entry.result)
         wanted = [u for u in wanted if u not in memo]
     if wanted and not ctx.options.offline:
         from .checker import for_policy
@@ -96,5 +103,6 @@ def results(targets: Iterable[str], ctx: Any, data: LinkData) -> dict[str, Resul
         memo.update(checked)
         if cache is not None:
             cache.put_many(((policy.cache_prefix + u, r.to_dict(), r.outcome == "ok")
-                        for u, r in checked.items()), keep_days=data.network.cache_keep_days)
+                            for u, r in checked.items() if r.cacheable),
+                           keep_days=data.network.cache_keep_days)
     return {u: memo[u] for u in targets if u in memo}

@@ -1,13 +1,19 @@
 """The HTTP link checker: concurrent, polite, bounded and safe.
 
-- One `requests.Session` per process and policy, with pooled keep-alive connections.
+- One `requests.Session` per process and policy, with pooled keep-alive connections
+  (`session.py`: address-checked connections, deadlines, proxies from the environment).
 - HEAD first (no body); GET when a server refuses HEAD; redirects followed by hand so that
   every hop is counted, loop-checked and address-checked.
 - Every new connection's peer address is checked *after* DNS resolution (so a name that
   resolves to 127.0.0.1 or 169.254.169.254 cannot be used to probe the local network), on
-  every redirect hop, unless the config allows private hosts.
+  every redirect hop, unless the config allows private hosts (`addresses.py`).
 - Bodies are never read past `max_body_bytes`; 429/503 with Retry-After are retried once when
   the wait is short, else reported as unverified instead of broken.
+- Time is bounded three ways: each request within `links.timeout` in all (`deadline.py`,
+  however slowly a server trickles), a host that stalls is not asked again for its other
+  links, and the whole run within `network.run_deadline`.
+- When no connection at all could be made, a canary site is asked whether the machine is
+  online; if not, connection failures are "offline" (unverified), not hundreds of broken links.
 - A bounded thread pool runs the checks; a semaphore per host keeps us polite.
 
 `requests` is imported inside functions: listing rules or an --offline run never loads it.
@@ -16,16 +22,27 @@
 from __future__ import annotations
 
 import email.utils
-import ipaddress
 import threading
 import time
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Iterable
 from urllib.parse import urljoin, urlsplit
 
-from . import urls
+from . import addresses, deadline, session, urls
 from .data import Network
+from .session import RefusedAddress
+
+# Failures that say nothing about the link when nothing at all could be reached: the machine
+# is offline (or behind a proxy it does not know about), not the site.
+NETWORK_FAILURES = ("dns", "connection", "timeout", "refused")
+CAUSES = {
+    "ok": ("",),
+    "broken": ("not_found", "gone", "login", "client_error", "server_error", "dns", "refused",
+               "timeout", "ssl", "connection", "loop", "too_many_redirects", "private",
+               "invalid", "bad_redirect"),
+    "unverified": ("rate_limited", "blocked", "offline", "deadline"),
+}
 
 
 @dataclass(frozen=True)
@@ -45,10 +62,9 @@ class Policy:
 class Result:
     """What became of one URL.
 
-    outcome: "ok", "broken" or "unverified".
-    cause (broken): not_found, gone, login, client_error, server_error, dns, refused,
-    timeout, ssl, connection, loop, too_many_redirects, private, invalid, bad_redirect;
-    (unverified): rate_limited, blocked.
+    outcome: "ok", "broken" or "unverified"; cause: one of CAUSES[outcome]. Unverified
+    "offline": nothing could be reached from this machine; "deadline": the run's link phase
+    ran out of time before this link.
     """
 
     url: str
@@ -63,111 +79,58 @@ class Result:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @property
+    def cacheable(self) -> bool:
+        """Worth keeping for later runs: "offline" and "deadline" are facts about this
+        machine and this run, not about the link."""
+        return self.cause not in ("offline", "deadline")
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Result:
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
-
-class RefusedAddress(Exception):
-    """A connection reached an address the policy refuses (raised inside urllib3)."""
-
-    def __init__(self, address: str):
-        super().__init__(address)
-        self.address = address
+    @classmethod
+    def parse(cls, data: Any) -> Result | None:
+        """A Result from stored data (the link cache), or None when the data is not one that
+        `to_dict` could have written: a cache row is checked, never trusted blindly."""
+        if not isinstance(data, dict) or not isinstance(data.get("url"), str):
+            return None
+        result = cls.from_dict(data)
+        texts = (result.cause, result.final_url, result.address, result.detail)
+        code = result.code
+        if result.outcome not in CAUSES or result.cause not in CAUSES.get(result.outcome, ()) \
+                or not all(isinstance(t, str) for t in texts) \
+                or not (code is None or (type(code) is int and 100 <= code <= 999)) \
+                or not (type(result.redirects) is int and 0 <= result.redirects <= 1000):
+            return None
+        return result
 
 
 def address_allowed(ip: str, policy: Policy) -> bool:
     """Public unicast addresses only, unless private hosts are allowed; metadata services
-    (the `blocked_addresses` data) are refused even then."""
-    try:
-        addr = ipaddress.ip_address(ip.split("%")[0])
-    except ValueError:
-        return False
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
-        addr = addr.ipv4_mapped
-    if str(addr) in policy.network.blocked_addresses:
-        return False
-    if policy.allow_private:
-        return True
-    return addr.is_global and not addr.is_multicast
+    (the `blocked_addresses` data) are refused even then. See `addresses.py`."""
+    return addresses.allowed(ip, policy.allow_private, policy.network)
 
 
 def _guarded_session(policy: Policy) -> Any:
-    """A Session whose new connections check their peer address right after connecting."""
-    import requests
-    from requests.adapters import HTTPAdapter
-    from urllib3.connection import HTTPConnection, HTTPSConnection
-    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+    """The checker's HTTP session (see `session.py`); kept here for callers of the old name."""
+    return session.guarded_session(policy)
 
-    def vetted_addresses(conn: Any) -> list[str]:
-        """Resolve once and keep only the addresses the policy allows; the connection is then
-        made to those very addresses, so the name cannot resolve differently in between."""
-        import socket
 
-        from urllib3.exceptions import NameResolutionError
+class RequestTimedOut(Exception):
+    """One request passed `links.timeout` in all (connect, headers and body together)."""
 
-        host = conn._dns_host.strip("[]")
-        try:
-            infos = socket.getaddrinfo(host, conn.port, type=socket.SOCK_STREAM)
-        except socket.gaierror as exc:
-            raise NameResolutionError(conn.host, conn, exc) from exc
-        addresses = list(dict.fromkeys(info[4][0] for info in infos))
-        allowed = [a for a in addresses if address_allowed(a, policy)]
-        if not allowed:
-            raise RefusedAddress(addresses[0] if addresses else host)
-        return allowed
 
-    def connect_vetted(conn: Any, parent_new_conn: Any) -> Any:
-        original = conn._dns_host
-        error: Exception | None = None
-        try:
-            for address in vetted_addresses(conn):  # like browsers: next address on failure
-                conn._dns_host = address
-                try:
-                    sock = parent_new_conn()
-                    break
-                except Exception as exc:  # noqa: BLE001 - re-raised if no address works
-                    error = exc
-            else:
-                assert error is not None
-                raise error
-        finally:
-            conn._dns_host = original
-        peer = sock.getpeername()[0]
-        if not address_allowed(peer, policy):  # belt and braces: what we actually reached
-            sock.close()
-            raise RefusedAddress(peer)
-        return sock
+class RunOutOfTime(Exception):
+    """The run's link phase passed `network.run_deadline`: no more requests are sent."""
 
-    class GuardedHTTP(HTTPConnection):
-        def _new_conn(self):  # type: ignore[no-untyped-def]
-            return connect_vetted(self, super()._new_conn)
 
-    class GuardedHTTPS(HTTPSConnection):
-        def _new_conn(self):  # type: ignore[no-untyped-def]
-            return connect_vetted(self, super()._new_conn)
+class HostDown(Exception):
+    """The host was found unreachable while this request waited for its turn."""
 
-    class HTTPPool(HTTPConnectionPool):
-        ConnectionCls = GuardedHTTP
-
-    class HTTPSPool(HTTPSConnectionPool):
-        ConnectionCls = GuardedHTTPS
-
-    class GuardedAdapter(HTTPAdapter):
-        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-            super().init_poolmanager(*args, **kwargs)
-            self.poolmanager.pool_classes_by_scheme = {"http": HTTPPool, "https": HTTPSPool}
-
-    session = requests.Session()
-    session.trust_env = False  # no proxy from the environment: the peer check must see the site
-    size = max(policy.network.per_host, 1)
-    adapter = GuardedAdapter(pool_connections=policy.network.workers, pool_maxsize=size,
-                             max_retries=0)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    session.headers.update({"User-Agent": policy.network.user_agent, "Accept": "*/*",
-                            "Accept-Encoding": "identity"})
-    return session
+    def __init__(self, result: Result):
+        super().__init__(result.cause)
+        self.result = result
 
 
 @dataclass(frozen=True)
@@ -196,13 +159,24 @@ class Checker:
 
     def __init__(self, policy: Policy):
         self.policy = policy
-        self.session = _guarded_session(policy)
+        self.session = session.guarded_session(policy, self._connected)
         self._hosts: dict[str, threading.BoundedSemaphore] = {}
         self._lock = threading.Lock()
         self.requests_sent = 0  # for tests and the benchmark
-        # (scheme, host, port) that cannot be reached at all (no DNS, refused, no connection
-        # in time): every other URL on it fails the same way, without waiting again.
+        self._start_run()
+
+    def _start_run(self) -> None:
+        """Forget what an earlier run of this process learnt: a host down then may be back."""
+        # (scheme, host, port) that cannot be reached (no DNS, refused, no connection in
+        # time, or stalled): every other URL on it fails the same way, without waiting again.
         self._dead: dict[tuple[str, str, int | None], Result] = {}
+        self._timeouts: Counter[tuple[str, str, int | None]] = Counter()
+        self._answered: set[tuple[str, str, int | None]] = set()  # hosts that sent any answer
+        self._reached = False  # some connection was made: the network works
+        self._run_ends = time.monotonic() + self.policy.network.run_deadline
+
+    def _connected(self) -> None:
+        self._reached = True
 
     def _host_slot(self, url: str) -> threading.BoundedSemaphore:
         host = (urlsplit(url).hostname or "").lower()
@@ -212,19 +186,41 @@ class Checker:
             return self._hosts[host]
 
     def _fetch(self, url: str, method: str) -> _Response:
-        """One request, no redirects, at most `max_body_bytes` of body read."""
+        """One request, no redirects, at most `max_body_bytes` of body read, and at most
+        `links.timeout` seconds in all (the socket timeouts only bound each read)."""
         net = self.policy.network
         with self._host_slot(url):
+            dead = self._dead.get(_origin(url))
+            if dead is not None:  # found dead while this request waited for a slot
+                raise HostDown(dead)
+            seconds = min(self.policy.timeout, self._run_ends - time.monotonic())
+            if seconds <= 0:
+                raise RunOutOfTime()
+            proxies = session.proxies_for(url)
+            if proxies:  # the proxy connects, so the name is checked here (see session.py)
+                session.vet_for_proxy(url, self.policy)
             with self._lock:
                 self.requests_sent += 1
-            response = self.session.request(method, url, allow_redirects=False, stream=True,
-                                            timeout=(self.policy.timeout, self.policy.timeout))
-            try:
-                length = response.headers.get("Content-Length", "")
-                if method == "GET" and length.isdigit() and int(length) <= net.max_body_bytes:
-                    response.raw.read(net.max_body_bytes)  # small: drain it, keep the connection
-            finally:
-                response.close()  # a bigger body is never read: the connection is dropped
+            with deadline.limit(seconds) as limit:
+                try:
+                    response = self.session.request(method, url, allow_redirects=False,
+                                                    stream=True, timeout=(seconds, seconds),
+                                                    proxies=proxies)
+                except Exception as exc:
+                    if not limit.expired:
+                        raise
+                    if seconds < self.policy.timeout:  # cut short by the run's deadline
+                        raise RunOutOfTime() from exc
+                    raise RequestTimedOut(f"no complete answer within {seconds:g} s") from exc
+                try:
+                    length = response.headers.get("Content-Length", "")
+                    if method == "GET" and length.isdigit() and int(length) <= net.max_body_bytes:
+                        response.raw.read(net.max_body_bytes)  # small: drain it, keep the connection
+                except Exception:
+                    if not limit.expired:
+                        raise  # the status is known; a body that trickles past the deadline is not
+                finally:
+                    response.close()  # a bigger body is never read: the connection is dropped
         return _Response(response.status_code, response.headers.get("Location"),
                          _retry_after(response.headers.get("Retry-After")))
 
@@ -238,7 +234,7 @@ class Checker:
             response = self._fetch(url, method)
         if response.code in (429, 503) and response.retry_after is not None \
                 and response.retry_after <= net.retry_after_max:
-            time.sleep(response.retry_after)
+            time.sleep(max(0.0, min(response.retry_after, self._run_ends - time.monotonic())))
             response = self._fetch(url, method)
         return response
 
@@ -262,6 +258,10 @@ class Checker:
                 return replace(dead, url=url, final_url=current, redirects=hops)
             try:
                 response = self._ask(current)
+            except HostDown as exc:
+                return replace(exc.result, url=url, final_url=current, redirects=hops)
+            except RunOutOfTime:
+                return Result(url, "unverified", "deadline", final_url=current, redirects=hops)
             except RefusedAddress as exc:
                 result = Result(url, "broken", "private", final_url=current, redirects=hops,
                                 address=exc.address)
@@ -269,9 +269,10 @@ class Checker:
                 return result
             except Exception as exc:  # noqa: BLE001 - mapped to a cause below
                 result = _failure(url, current, hops, exc)
-                if result.cause in ("dns", "refused") or _is_connect_timeout(exc):
-                    self._dead[origin] = result
+                self._note_failure(origin, result, exc)
                 return result
+            with self._lock:
+                self._answered.add(origin)
             if 300 <= response.code < 400 and response.location:
                 target = urljoin(current, response.location.strip())
                 if urls.parse(target) is None:
@@ -287,18 +288,58 @@ class Checker:
                 continue
             return _classify(url, current, hops, response, self.policy.network)
 
+    def _note_failure(self, origin: tuple[str, str, int | None], result: Result,
+                      exc: Exception) -> None:
+        """Remember hosts not worth asking again in this run. No DNS, refused, no connection:
+        at once. Timeouts: a host that answered nothing yet and timed out `stalled_after`
+        times is stalled (a slow page on a host that answers other pages is not)."""
+        with self._lock:
+            if result.cause in ("dns", "refused") or _is_connect_timeout(exc):
+                self._dead[origin] = result
+            elif result.cause == "timeout" and origin not in self._answered:
+                self._timeouts[origin] += 1
+                if self._timeouts[origin] >= self.policy.network.stalled_after:
+                    self._dead[origin] = result
+
     def check_many(self, targets: Iterable[str]) -> dict[str, Result]:
         """Check distinct URLs concurrently: a bounded pool, hosts interleaved so one slow
-        host does not hold every worker."""
+        host does not hold every worker, the whole phase within `network.run_deadline`."""
         from concurrent.futures import ThreadPoolExecutor
 
         ordered = _interleave_by_host(list(dict.fromkeys(targets)))
-        self._dead = {}  # a host down in an earlier run of this process may be back
+        self._start_run()
         if not ordered:
             return {}
         workers = min(self.policy.network.workers, len(ordered))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="postlint-link") as pool:
-            return dict(zip(ordered, pool.map(self.check, ordered)))
+            results = dict(zip(ordered, pool.map(self.check, ordered)))
+        if self._nothing_reached(results) and not self.online():
+            results = {u: _offline(r) for u, r in results.items()}
+        return results
+
+    def _nothing_reached(self, results: dict[str, Result]) -> bool:
+        """No connection could be made at all, and some link failed for want of one."""
+        return not self._reached and any(r.cause in NETWORK_FAILURES for r in results.values())
+
+    def online(self) -> bool:
+        """Can this machine reach the web at all? Asked only when no link's host answered:
+        any answer from one of `network.canaries` (well-known sites) means yes, and the
+        failures are the sites' own. Without canaries there is no way to tell: yes."""
+        canaries = self.policy.network.canaries
+        for canary in canaries:
+            try:
+                self._ask(canary)
+                return True
+            except Exception:  # noqa: BLE001 - no answer from this one
+                continue
+        return not canaries
+
+
+def _offline(result: Result) -> Result:
+    """A failure to connect, on a machine that could connect nowhere: not the link's fault."""
+    if result.outcome == "broken" and result.cause in NETWORK_FAILURES:
+        return replace(result, outcome="unverified", cause="offline")
+    return result
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
@@ -356,6 +397,8 @@ def _failure(url: str, current: str, hops: int, exc: Exception) -> Result:
     def result(cause: str) -> Result:
         return Result(url, "broken", cause, None, current, hops, detail=f"{type(exc).__name__}: {exc}"[:300])
 
+    if isinstance(exc, RequestTimedOut):  # before SSL: a TLS read cut short looks like one
+        return result("timeout")
     if isinstance(exc, requests.exceptions.SSLError) or "SSLError" in names:
         return result("ssl")
     if isinstance(exc, requests.exceptions.Timeout) or "Timeout" in names:

@@ -21,6 +21,11 @@ NETWORK = {
     "head_fallback": y.list_of(y.INT),
     "bot_wall": y.list_of(y.INT),
     "blocked_addresses": y.list_of(y.STR),
+    "private_ranges": y.list_of(y.STR),
+    "ipv4_in_ipv6": y.map_of(y.INT),
+    "run_deadline": y.NUMBER,
+    "stalled_after": y.INT,
+    "canaries": y.list_of(y.STR),
     "failure_ttl_hours": y.NUMBER,
     "cache_keep_days": y.NUMBER,
     "user_agent": y.STR,
@@ -48,6 +53,11 @@ class Network:
     head_fallback: tuple[int, ...] = (403, 405, 501)
     bot_wall: tuple[int, ...] = (403, 999)
     blocked_addresses: tuple[str, ...] = ()
+    private_ranges: tuple[str, ...] = ()
+    ipv4_in_ipv6: tuple[tuple[str, int], ...] = ()  # (IPv6 prefix, bit where the IPv4 starts)
+    run_deadline: float = 300.0
+    stalled_after: int = 2
+    canaries: tuple[str, ...] = ()
     failure_ttl_hours: float = 1.0
     cache_keep_days: float = 30.0
     user_agent: str = "postlint"
@@ -81,12 +91,15 @@ def build(files: list[tuple[Any, Any]]) -> LinkData:
             elif key != "kind":
                 merged[key] = value
     net = dict(merged.get("network") or {})
-    for key in ("head_fallback", "bot_wall", "blocked_addresses"):
+    for key in ("head_fallback", "bot_wall", "blocked_addresses", "private_ranges", "canaries"):
         if key in net:
             net[key] = tuple(net[key])
-    for key in ("max_redirects", "workers", "per_host", "max_body_bytes"):
+    if "ipv4_in_ipv6" in net:
+        net["ipv4_in_ipv6"] = tuple((str(k), int(v)) for k, v in net["ipv4_in_ipv6"].items())
+    for key in ("max_redirects", "workers", "per_host", "max_body_bytes", "stalled_after"):
         if key in net and int(net[key]) < (0 if key == "max_redirects" else 1):
             raise UsageError(f"network.{key} must be at least 1", str(files[-1][0]))
+    _check_addresses(net, str(files[-1][0]))
     network = Network(**net)
     network = Network(**{**network.__dict__,
                          "user_agent": network.user_agent.replace("{version}", __version__)})
@@ -98,6 +111,22 @@ def build(files: list[tuple[Any, Any]]) -> LinkData:
         confusable_scripts=frozenset(s.upper() for s in merged.get("confusable_scripts") or ("CYRILLIC", "GREEK")),
         network=network,
     )
+
+
+def _check_addresses(net: dict[str, Any], where: str) -> None:
+    """Address data must parse: a typo there would silently let an address through."""
+    import ipaddress
+
+    try:
+        for address in net.get("blocked_addresses", ()):
+            ipaddress.ip_address(address)
+        for network in net.get("private_ranges", ()):
+            ipaddress.ip_network(network, strict=False)
+        for prefix, bit in net.get("ipv4_in_ipv6", ()):
+            if ipaddress.ip_network(prefix, strict=False).version != 6 or not 0 <= bit <= 96:
+                raise ValueError(f"{prefix}: {bit} (an IPv6 prefix, and 0-96)")
+    except ValueError as exc:
+        raise UsageError(f"network: not an IP address or range: {exc}", where) from None
 
 
 def for_context(ctx: Any) -> LinkData:

@@ -132,6 +132,7 @@ def _network_finding(kind: str, rule: Any, post: Post, link: Any, result: Any, d
     fmt = {"code": result.code if result else "", "final": result.final_url if result else "",
            "address": result.address if result else "", "timeout": f"{ctx.config.links_timeout:g}",
            "max": data.network.max_redirects, "host": host,
+           "run_deadline": f"{data.network.run_deadline:g}",
            "detail": result.detail if result else "", "via": _via(rule, result) if result else ""}
     if kind == "shortened":
         if host not in data.shorteners:

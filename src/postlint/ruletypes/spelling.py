@@ -1,11 +1,12 @@
 """Spelling: unknown words, misspelled hashtags, rejected vocabulary, unsure languages.
 
 Precision first: a linter that cries wolf gets switched off. So a word is only an error when
-it is lower-case, outside URLs, @mentions, e-mail addresses, quotes and codes, unknown to
-the language's full-form lexicon (Hunspell forms + common wordfreq words), to the brand's
-vocabulary and word lists, to the built-in `kind: spelling-words` lists, and not a common
-word of a language the post may borrow from. Capitalised words are names until proven
-otherwise: mid-sentence they are never reported, at the start of a sentence at most `info`.
+it is outside URLs, @mentions, e-mail addresses, quotes and codes, unknown to the language's
+full-form lexicon (Hunspell forms + common wordfreq words), to the brand's vocabulary and
+word lists, to the built-in `kind: spelling-words` lists, and not a common word of a
+language the post may borrow from. Capitalised words are names until proven otherwise:
+mid-sentence they are never reported; at the start of a sentence one that is a typo of a
+common word ("Ths", "Tambien") is an error like any other, one that looks like a name `info`.
 
 One module serves four rules; the rule's `check` option says which.
 """
@@ -31,7 +32,12 @@ OPTIONS = {
     "suggestions": y.INT,  # how many suggestions at most (default 3)
     "capitalised_severity": y.choice("none", "info"),  # sentence-initial unknown Capitalised
     "foreign_message": y.STR,  # language-unsure: the post is in none of the brand's languages
+    "max_word_length": y.INT,  # longer words and hashtags are not checked (see spelling.yaml)
+    "common_zipf": y.NUMBER,  # a sentence-initial Capitalised word close to a word this common is a typo
 }
+LONGEST = 40  # default of `max_word_length`
+COMMON = 3.0  # default of `common_zipf`
+TWO_EDITS_FROM = 6  # letters a Capitalised word needs before a two-edit fix marks it a typo
 
 CHUNK = regex.compile(r"[\w'’\-]+")  # a word with anything glued to it (digits: a code)
 EMAIL = regex.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -99,6 +105,7 @@ class Checker:
 
     inflections: tuple[str, ...] = ()  # endings a loanword takes: nb "macchiato-en"
     clitics: tuple[str, ...] = ()  # pronouns written onto verbs: es "-lo", "-te"
+    attested: float = 0.0  # `attested_zipf`: rarer words wordfreq has seen (0: off)
     # Verdicts so far: a queue repeats its words, and an unknown word costs several lookups
     # (accents, fused words, compounds) every time it is asked about. Bounded.
     _verdicts: dict[str, bool] = field(default_factory=dict, compare=False, hash=False, repr=False)
@@ -123,7 +130,23 @@ class Checker:
             return True
         if word.endswith("'s") and self._single(word[:-2]):  # Acme's, barista's
             return True
+        if self._attested(word):
+            return True
         return self.lex.compounds and self._compound(word) and not self._near_common(word)
+
+    def _attested(self, word: str) -> bool:
+        """A real word the dictionary lacks (es "cardamomo"): wordfreq has seen it at least
+        `attested` Zipf, and no more common word is within two edits. Misspellings are
+        attested too (definately, tambien, tommorow) but always sit next to the word meant,
+        which is far more common; a rare real word has no such neighbour."""
+        own = self.lex.zipf(word)
+        if not self.attested or own < self.attested:
+            return False
+        from ..language.build import edits1
+
+        if any(self.lex.zipf(v) > own for v in edits1(word, self.lex.alphabet)):
+            return False  # the usual case, without the slower two-edit search
+        return not any(self.lex.zipf(v) > own for v in self.lex.near(word, 2) if v != word)
 
     def _near_common(self, word: str) -> bool:
         """An unattested form one keystroke from a common word is that word misspelled, even
@@ -209,7 +232,8 @@ def _checker(lang: str, ctx) -> Checker | None:
                        if code != lang and language.lexicon(code, ctx) is not None)
         return Checker(lang, lex, frozenset(_accepted_words(lang, ctx)), borrow,
                        str(spec.get("name") or lang), tuple(spec.get("inflections") or ()),
-                       tuple(sorted(spec.get("clitics") or (), key=len, reverse=True)))
+                       tuple(sorted(spec.get("clitics") or (), key=len, reverse=True)),
+                       float(spec.get("attested_zipf") or 0.0))
 
     return ctx.resource(f"spelling:checker:{lang}", build)
 
@@ -330,28 +354,82 @@ def _unknown_words(post: Post, rule, ctx, checker: Checker, limit: int,
     """`other`: the runner-up language when detection was unsure; a word it knows is fine."""
     text = post.text
     capitalised = rule.options.get("capitalised_severity", "info")
+    common = float(rule.options.get("common_zipf", COMMON))
+    longest = int(rule.options.get("max_word_length", LONGEST))
     for start, end, word in words(text):
-        if len(word) < 2 or (not word.islower() and _is_code_or_name_shape(word)):
+        if not 2 <= len(word) <= longest or (not word.islower() and _is_code_or_name_shape(word)):
             continue
+        capital = word[0].isupper()
+        if capital and not _sentence_start(text, start):
+            continue  # a name until proven otherwise (asked first: names are many and rare)
         lower = word.lower() if word.isalpha() else _norm(word)  # (the hot loop of the run)
         if checker.knows(lower) or (other is not None and other.knows(lower)):
             continue
-        if word[0].isupper():
+        if capital:
             if lower in checker.lex.names:
                 continue  # Oslo, NATO written Nato: a name the dictionary knows
-            if capitalised == "none" or not _sentence_start(text, start):
-                continue  # a name until proven otherwise
             suggestions = checker.suggest(lower, limit, names=True)
-            if suggestions:
-                yield rule.finding(post, (start, end), severity=Severity.INFO,
-                                   suggestions=[_same_case(word, s) for s in suggestions],
-                                   language=checker.name, hint=_hint(suggestions))
+            if not suggestions:
+                continue  # close to no word at all: a name
+            typo = not _named_elsewhere(text, word, start) and \
+                _typo_of_common_word(lower, suggestions[0], checker, common, ctx)
+            if not typo and capitalised == "none":
+                continue
+            yield rule.finding(post, (start, end), severity=None if typo else Severity.INFO,
+                               suggestions=[_same_case(word, s) for s in suggestions],
+                               language=checker.name, hint=_hint(suggestions))
             continue
         suggestions = checker.suggest(lower, limit)
         if not suggestions and lower in checker.lex.names:
             continue  # a name written lower-case (a handle, "ikea"): no typo we could fix
         yield rule.finding(post, (start, end), suggestions=suggestions,
                            language=checker.name, hint=_hint(suggestions))
+
+
+def _named_elsewhere(text: str, word: str, start: int) -> bool:
+    """The post also writes `word` Capitalised in the middle of a sentence: then it is a
+    name (Klout ... "reviews on Klout"), at the start of a sentence too."""
+    if text.count(word) < 2:
+        return False
+    return any(m.start() != start and not _sentence_start(text, m.start())
+               for m in regex.finditer(rf"(?<!\w){regex.escape(word)}(?!\w)", text))
+
+
+def _typo_of_common_word(word: str, correction: str, checker: Checker, common: float,
+                         ctx) -> bool:
+    """Is a Capitalised unknown word at a sentence start a typo rather than a name?
+
+    A typo when its best correction is a common word of the language (diacritics restored,
+    two words split apart, or a word at least `common` Zipf: Ths -> This, Tambien ->
+    También, Napewno -> Na pewno) and nothing says it is a name: a word whose nearest
+    word is only a name (Jaqueline -> Jacqueline) or rare stays a name, so does a short
+    word two edits from its fix (Klout -> out), and so does a name or word of another
+    language postlint knows (Lukasz, Grzegorz and Bjorn in an English post: Łukasz and
+    Grzegorz are Polish names, bjørn a Norwegian word)."""
+    from ..language.build import strip_accents
+
+    if " " in correction:  # two common words run together (build.fused)
+        return not _foreign(word, checker.lang, ctx)
+    if correction not in checker.lex.known:
+        return False
+    if strip_accents(correction) != strip_accents(word):
+        if checker.lex.zipf(correction) < common:
+            return False
+        if len(word) < TWO_EDITS_FROM and not _close(word, correction):
+            return False  # two edits turn a short name into a word: Klout -> out
+    return not _foreign(word, checker.lang, ctx)
+
+
+def _foreign(word: str, lang: str, ctx) -> bool:
+    """A name or word (also without its diacritics) of another language postlint has."""
+    for code in language.specs(ctx):
+        if code == lang:
+            continue
+        lex = language.lexicon(code, ctx)
+        if lex is not None and any(form in lex.names or form in lex.known
+                                   for form in (word, *lex.accent_variants(word))):
+            return True
+    return False
 
 
 def _hint(suggestions: tuple[str, ...]) -> str:
@@ -370,28 +448,62 @@ def _same_case(model: str, word: str) -> str:
 def _hashtags(post: Post, rule, ctx, checker: Checker, limit: int) -> Iterator[Finding]:
     approved = {h.lower() for h in (*ctx.config.approved_hashtags, *ctx.config.accept)
                 if h.startswith("#")}
+    longest = int(rule.options.get("max_word_length", LONGEST))
     for start, end in textspans.hashtags(post.text):
         tag = post.text[start:end]
         body = tag[1:]
-        if tag.lower() in approved or _norm(body) in checker.accept:
+        if len(body) > longest or tag.lower() in approved or _norm(body) in checker.accept:
             continue
         fixed = _fix_hashtag(body, checker)
-        if fixed is None or _known_elsewhere(_norm(body), checker.lang, ctx):
-            continue  # (#kawiarnia on an English post of a brand that also posts in Polish)
+        if fixed is None or _fine_elsewhere(body, checker.lang, ctx) or _in_knowledge_base(tag, ctx):
+            continue
         part, correction, new_body = fixed
         yield rule.finding(post, (start, end), suggestions=["#" + new_body],
                            part=part, correction=correction, language=checker.name)
 
 
-def _known_elsewhere(word: str, lang: str, ctx) -> bool:
-    """Is `word` a word of another of the brand's languages? Brands reuse their tags across
-    the languages they publish in."""
+def _fine_elsewhere(body: str, lang: str, ctx) -> bool:
+    """Is the tag right in another of the brand's languages? Brands reuse their tags across
+    the languages they publish in: #kawiarnia, or #KawaDnia (kawa + dnia) on an English or
+    Norwegian post of a brand that also posts in Polish."""
     for other in dict.fromkeys(language.normalise(x) for x in ctx.config.languages):
         if other != lang:
             checker = _checker(other, ctx)
-            if checker is not None and checker.knows(word):
+            if checker is not None and (checker.knows(_norm(body)) or _all_words(body, checker)):
                 return True
     return False
+
+
+def _all_words(body: str, checker: Checker) -> bool:
+    """The tag is nothing but words of the checker's language: its CamelCase parts, or for
+    an all-lowercase tag its dictionary segmentation (kawa|dnia)."""
+    if body.islower() or body[1:].islower():
+        pieces = segment(body.lower(), checker)
+        return bool(pieces) and all(known for _, _, known in pieces)
+    parts = [p for p in CAMEL.findall(body) if not p.isdigit()]
+    return bool(parts) and all(checker.knows(_norm(p)) for p in parts)
+
+
+def _in_knowledge_base(tag: str, ctx) -> bool:
+    """A tag the user put in the hashtag knowledge base (a `kind: hashtags` file in a
+    --rules folder) is spelled as they use it (#Blrgfest). Built-in entries only say what a
+    tag means, and some famous ones are misspelled (#gettngslizzerd): those are still
+    reported."""
+    from ..hashtags import normalise
+
+    return normalise(tag) in _user_hashtags(ctx)
+
+
+def _user_hashtags(ctx) -> frozenset[str]:
+    def build() -> frozenset[str]:
+        from ..hashtags import knowledge_base
+        from ..rules import builtin_rules_dir
+
+        builtin = builtin_rules_dir().resolve()
+        return frozenset(key for key, entry in knowledge_base(ctx).entries.items()
+                         if not Path(entry.source.rsplit(":", 1)[0]).resolve().is_relative_to(builtin))
+
+    return ctx.resource("spelling:user-hashtags", build)
 
 
 @lru_cache(maxsize=8192)  # a queue repeats its tags: segment each one once per checker
