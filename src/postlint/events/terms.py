@@ -136,7 +136,9 @@ def extract(text: str, lang: str, brand_langs: tuple[str, ...], vocab: Vocabular
     brand's languages (stems keep their `*`)."""
     words = [m.group() for m in WORD.finditer(text)]
     long_words = [w for w in words if len(w) > 3]
-    title_case = bool(long_words) and sum(w[0].isupper() for w in long_words) / len(long_words) > 0.6
+    # English headlines Capitalise Every Word: then capitals say nothing about names (short
+    # titles, and other languages' sentence-case titles, keep their names)
+    title_case = len(long_words) >= 4 and sum(w[0].isupper() for w in long_words) / len(long_words) > 0.6
     stop = vocab.stop.get(lang, frozenset())
     terms: dict[str, None] = {}
     for i, word in enumerate(words):
