@@ -278,3 +278,12 @@ def test_feed_config_mistakes_stop_the_run(write, check, feeds, expected):
     write(".postlint.yaml", "events:\n  lasts: three days\n")
     run = check(*LIVE, draft(write, "a.txt", "Storm sale!"))
     assert run.exit_code == 2 and "events.lasts" in run.stderr and ":2:" in run.stderr
+
+
+def test_a_major_category_makes_an_rss_item_a_major_event(write, check, server: LinkServer):
+    body = RSS.replace(b"<category>Weather</category>", b"<category>major</category>")
+    server.routes["/news.rss"] = serve(body)
+    config(write, f"{server.base}/news.rss")
+    found = live(check(*LIVE, draft(write, "a.txt", "New pastries this week!")))
+    assert [(f["rule"], f["severity"]) for f in found] == [("schedule.blackout", "critical")]
+    assert "Hurricane Sandy makes landfall" in found[0]["message"]

@@ -57,6 +57,13 @@ def _text(value: Any) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", str(value or ""))).split())
 
 
+def _level(categories: list[str]) -> tuple[str | None, list[str]]:
+    """A category (RSS/Atom), tag (JSON Feed) or CATEGORIES value `major` or `notable` is the
+    item's level, not one of its words; the other categories are words terms come from."""
+    level = next((c.strip().lower() for c in categories if c.strip().lower() in LEVELS), None)
+    return level, [c for c in categories if c and c.strip().lower() not in LEVELS]
+
+
 def _iso(moment: datetime, tz: tzinfo = timezone.utc) -> str:
     return (moment if moment.tzinfo else moment.replace(tzinfo=tz)).isoformat()
 
@@ -83,10 +90,10 @@ def _xml(body: bytes) -> tuple[str, list[Item]]:
             continue  # without a time or a title an item is not an event we can place
         start = datetime.fromtimestamp(calendar.timegm(stamp), timezone.utc)
         end = _cap_expires(entry)
-        tags = [_text(t.get("term") or t.get("label")) for t in entry.get("tags") or []]
+        level, tags = _level([_text(t.get("term") or t.get("label")) for t in entry.get("tags") or []])
         language = (entry.get("title_detail") or {}).get("language") or feed_lang
-        items.append(Item(title, _iso(start), end, " ".join([title, *[t for t in tags if t]]),
-                          language, None, None, str(entry.get("link") or "")))
+        items.append(Item(title, _iso(start), end, " ".join([title, *tags]),
+                          language, level, None, str(entry.get("link") or "")))
     name = "Atom" if version.startswith("atom") else "RSS"
     return name, items
 
@@ -124,10 +131,10 @@ def _json_feed(body: bytes, source: str, tz: tzinfo) -> list[Item]:
             start = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
         except ValueError:
             continue
-        tags = [str(t) for t in raw.get("tags") or [] if isinstance(t, str)]
+        level, tags = _level([str(t) for t in raw.get("tags") or [] if isinstance(t, str)])
         language = raw.get("language") or data.get("language")
         items.append(Item(title, _iso(start, tz), None, " ".join([title, *tags]),
-                          str(language) if language else None, None, None, str(raw.get("url") or "")))
+                          str(language) if language else None, level, None, str(raw.get("url") or "")))
     return items
 
 
@@ -145,8 +152,7 @@ def _ical(body: bytes, now: datetime, tz: tzinfo) -> list[Item]:
         raise FeedError(str(exc)) from None
     items = []
     for o in found[:MAX_ITEMS]:
-        level = next((c.lower() for c in o.categories if c.lower() in LEVELS), None)
-        words = [c for c in o.categories if c.lower() not in LEVELS]
+        level, words = _level(list(o.categories))
         end = o.end.isoformat() if o.end > o.start else None
         items.append(Item(o.name, o.start.isoformat(), end, " ".join([o.name, *words]), None, level))
     return items

@@ -54,7 +54,9 @@ def render_text(the_world: World, now: datetime, tz: Any, wall: datetime, config
         lines.append(f"    terms: {_terms(e) or '-'}")
     lines += ["", f"COMING UP (to {_day(now + HORIZON, tz)})"]
     rows = [(e.start, _when(e.start, tz), f"{e.name} ({e.level}, from {e.source})") for e in found["coming"]]
-    rows += [(d.start, _day(d.start, tz), f"{d.name} [{d.market}]: {d.meaning}") for d in found["dates"]]
+    # a sensitive day is shown as the market's own date (22 July in Oslo), not converted
+    rows += [(d.start, d.start.strftime("%a %Y-%m-%d"), f"{d.name} [{d.market}]: {d.meaning}")
+             for d in found["dates"]]
     if not rows:
         lines.append("  no sensitive dates or announced events")
     for _, when, what in sorted(rows, key=lambda r: r[0]):
