@@ -136,6 +136,7 @@ class Calendar:
         self.default_tz = default_tz
         self.user_calendars = user_calendars
         self._index: dict[tuple[str, int], dict[date, list[Day]]] = {}
+        self._windows: dict[int, tuple[list[float], list[Day], float]] = {}
         self._user: dict[int, list[Day]] = {}
 
     def _zone(self, market: Market) -> ZoneInfo:
@@ -172,12 +173,35 @@ class Calendar:
             self._user[year] = days
         return self._user[year]
 
+    def _utc_year(self, year: int) -> tuple[list[float], list[Day], float]:
+        """Every market's days touching one UTC year as (start timestamps, days, longest day in
+        seconds), sorted by start: `on` is then a binary search, not a time-zone conversion
+        per market and post."""
+        if year not in self._windows:
+            days = {(d.name, d.market, d.start): d
+                    for market in self.markets for local_year in (year - 1, year, year + 1)
+                    for found in self._year(market, local_year).values() for d in found}
+            first = datetime(year, 1, 1, tzinfo=timezone.utc) - timedelta(days=2)
+            last = datetime(year + 1, 1, 1, tzinfo=timezone.utc) + timedelta(days=2)
+            ordered = sorted((d for d in days.values() if d.end > first and d.start < last),
+                             key=lambda d: d.start)
+            longest = max(((d.end - d.start).total_seconds() for d in ordered), default=0.0)
+            self._windows[year] = ([d.start.timestamp() for d in ordered], ordered, longest)
+        return self._windows[year]
+
     def on(self, moment: datetime) -> list[Day]:
         """Every sensitive day whose local day (or event time) contains `moment`."""
+        from bisect import bisect_right
+
+        stamp = moment.timestamp()
+        starts, days, longest = self._utc_year(moment.astimezone(timezone.utc).year)
         found: list[Day] = []
-        for market in self.markets:
-            local = moment.astimezone(self._zone(market))
-            found.extend(self._year(market, local.year).get(local.date(), ()))
+        i = bisect_right(starts, stamp) - 1
+        while i >= 0 and starts[i] > stamp - longest:
+            if days[i].covers(moment):
+                found.append(days[i])
+            i -= 1
+        found.reverse()
         if self.user_calendars:
             found.extend(d for d in self._user_year(moment.astimezone(timezone.utc).year) if d.covers(moment))
         return found

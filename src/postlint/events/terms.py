@@ -7,10 +7,10 @@ words or headline words of its language and are either rare (wordfreq Zipf below
 group from `rules/events/terms.yaml` in every language the brand posts in, so a Spanish post
 about a "tormenta" touches an English item about a "storm". All word lists are data.
 
-Matching (once per post that goes out while an event is live) reuses the language layer:
-`postlint.language.tokenize` gives each word its lemma in the post's language, so "storms" and
-"hurricane's" match "storm" and "hurricane"; Polish, which has no lemma table, compares light
-stems (`endings`). Words match whole words only: "storm" never matches "brainstorm". A hashtag
+Matching (once per post that goes out while an event is live) reuses the language layer's
+lemma tables: a post word matches a term when their lemmas agree in a brand language, so
+"storms" and "hurricane's" match "storm" and "hurricane"; Polish, which has no lemma table,
+compares light stems (`endings`). Words match whole words only: "storm" never matches "brainstorm". A hashtag
 is split at its capitals (#StormOfDeals is storm + of + deals; #HurricaneSandy is hurricane +
 sandy) and also compared whole (#sandy, and "hurricane sandy" as #hurricanesandy).
 """
@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from functools import lru_cache
+from typing import Any, Callable, Iterable, NamedTuple
 
 from .. import yamlfile as y
 from ..errors import UsageError
@@ -81,10 +82,16 @@ def stem(word: str, lang: str, vocab: Vocabulary) -> str | None:
     cut = vocab.endings.get(lang)
     if not cut:
         return None
-    for ending in cut:
-        if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM:
-            return word[: -len(ending)]
+    for size, endings in _by_length(cut):  # a few slices and set lookups, not a dozen endswith
+        if len(word) - size >= MIN_STEM and word[-size:] in endings:
+            return word[:-size]
     return word
+
+
+@lru_cache(maxsize=None)
+def _by_length(endings: tuple[str, ...]) -> tuple[tuple[int, frozenset[str]], ...]:
+    sizes = sorted({len(e) for e in endings}, reverse=True)
+    return tuple((size, frozenset(e for e in endings if len(e) == size)) for size in sizes)
 
 
 def lemma(word: str, lang: str) -> str:
@@ -157,59 +164,123 @@ def extract(text: str, lang: str, brand_langs: tuple[str, ...], vocab: Vocabular
 
 
 # --- matching ---------------------------------------------------------------------------
+# Posts are many and events few, so the work is done on the event's side: each term is
+# expanded once into every surface form that can match it (the word, its lemma, and every form
+# whose lemma either is, from the inverted lemma tables, in each brand language), and a post
+# is only split into lower-case words and looked up. That is exactly "the post word's lemma is
+# the term's lemma", without lemmatising every post (the lexicon screens do the same).
+
+LETTERS = re.compile(r"[^\W\d_]+")
 
 
-@dataclass(frozen=True)
-class Word:
-    """A word of a post with the forms it can be matched by."""
-
+class Word(NamedTuple):
     start: int
     end: int
-    forms: frozenset[str]
     lower: str
+    stem: str | None  # "~pl:warszaw" in languages matched by stems, else None
 
 
-@dataclass(frozen=True)
-class Tag:
+class Tag(NamedTuple):
     start: int
     end: int
-    body: str  # lower-case, without '#'
-    parts: tuple[frozenset[str], ...]  # forms of each CamelCase part
+    body: str  # lower-case, without '#' and '_'
+    parts: tuple[str, ...]  # lower-case CamelCase parts: #StormOfDeals -> storm, of, deals
 
 
-def _forms(lower: str, lemma_of: str, lang: str, vocab: Vocabulary) -> frozenset[str]:
-    forms = {lower, lemma_of}
+def _stem_key(lower: str, lang: str, vocab: Vocabulary) -> str | None:
     cut = stem(lower, lang, vocab)
-    if cut is not None:
-        forms.add(f"~{lang}:{cut}")  # namespaced: a Polish stem must not equal an English word
+    return None if cut is None else f"~{lang}:{cut}"  # namespaced: never equal to a word
+
+
+class PostWords:
+    """A post's words (outside URLs, @mentions and hashtags) and hashtags, for matching.
+
+    `screen` is the set of its lower-case words and hashtag parts, made with one C-level regex
+    pass: most posts share no word with a live event and stop there. Only a post that might
+    match gets its words with offsets (`words`); stems are computed only for Polish posts whose
+    words did not already match.
+    """
+
+    def __init__(self, text: str, lang: str, vocab: Vocabulary):
+        from .. import textspans
+
+        self.text, self.lang, self.vocab = text, lang, vocab
+        self.tags = [Tag(start, end, text[start + 1:end].lower().replace("_", ""),
+                         tuple(p.lower() for p in CAMEL.findall(text[start + 1:end])))
+                     for start, end in textspans.hashtags(text)]
+        # every word of the text, URLs and mentions included: a screen may let a post through
+        # that then does not match (the words of a URL), never the other way round
+        screen = set(LETTERS.findall(text.lower()))
+        for tag in self.tags:
+            screen.update(tag.parts)
+        self.screen = screen
+        self._stems: set[str] | None = None
+        self._heads: set[str] | None = None
+        self._words: list[Word] | None = None
+
+    @property
+    def heads(self) -> set[str]:
+        """First three letters of every word: what stem terms (`burz*`) are screened with."""
+        if self._heads is None:
+            self._heads = {w[:3] for w in self.screen}
+        return self._heads
+
+    @property
+    def stems(self) -> set[str]:
+        """Stem keys of the screen's words, in languages matched by stems (else empty)."""
+        if self._stems is None:
+            self._stems = set()
+            if self.vocab.endings.get(self.lang):
+                self._stems = {k for k in (_stem_key(w, self.lang, self.vocab) for w in self.screen) if k}
+        return self._stems
+
+    @property
+    def words(self) -> list[Word]:
+        """Words with offsets, outside URLs, @mentions and hashtags (tags are matched apart)."""
+        if self._words is None:
+            from .. import textspans
+
+            masked = self.text
+            for start, end in (*textspans.urls(self.text), *textspans.mentions(self.text),
+                               *textspans.hashtags(self.text)):
+                masked = masked[:start] + " " * (end - start) + masked[end:]  # offsets stay the same
+            stems = bool(self.vocab.endings.get(self.lang))
+            self._words = [Word(m.start(), m.end(), lower,
+                                _stem_key(lower, self.lang, self.vocab) if stems else None)
+                           for m in LETTERS.finditer(masked) for lower in (m.group().lower(),)]
+        return self._words
+
+
+def post_words(text: str, lang: str, vocab: Vocabulary) -> PostWords:
+    return PostWords(text, lang, vocab)
+
+
+def surface_forms(word: str, langs: tuple[str, ...], vocab: Vocabulary) -> frozenset[str]:
+    """Every lower-case form of a post word that matches `word` in one of `langs`: the word,
+    its lemmas, the forms whose lemma is one of those, and its stem keys."""
+    from ..language import inflections
+
+    keys = {word, *(lemma(word, lang) for lang in langs)}
+    forms = set(keys)
+    for lang in langs:
+        for key in keys:
+            forms.update(inflections(key, lang))
+        cut = _stem_key(word, lang, vocab)
+        if cut is not None:
+            forms.add(cut)
     return frozenset(forms)
 
 
-def post_words(text: str, lang: str, vocab: Vocabulary) -> tuple[list[Word], list[Tag]]:
-    """The words (outside hashtags) and hashtags of a post, with their forms."""
-    from .. import textspans
-    from ..language import tokenize
-
-    tags_at = textspans.hashtags(text)
-    inside = {i for start, end in tags_at for i in range(start, end)}
-    words = [Word(t.start, t.end, _forms(t.lower, t.lemma, lang, vocab), t.lower)
-             for t in tokenize(text, lang) if t.text[:1].isalpha() and t.start not in inside]
-    tags = []
-    for start, end in tags_at:
-        body = text[start + 1:end]
-        parts = tuple(_forms(p.lower(), lemma(p.lower(), lang), lang, vocab) for p in CAMEL.findall(body))
-        tags.append(Tag(start, end, body.lower().replace("_", ""), parts))
-    return words, tags
-
-
 class Matcher:
-    """The terms of one event, compiled into the forms a post's words are compared with."""
+    """The terms of one event, compiled into the forms a post's words are looked up in."""
 
     def __init__(self, terms: Iterable[str], langs: tuple[str, ...], vocab: Vocabulary):
-        self.words: dict[str, str] = {}  # form -> term
+        self.words: dict[str, str] = {}  # surface form or stem key -> term
         self.stems: list[tuple[str, str]] = []  # (prefix, term) for `burz*`
+        self.heads: set[str] = set()  # first 3 letters of every stem: most words skip the loop
         self.phrases: list[tuple[tuple[frozenset[str], ...], str]] = []
         self.tags: dict[str, str] = {}  # whole hashtag body -> term
+        self.keys: frozenset[str] = frozenset()  # every form a matching post must contain
         for term in dict.fromkeys(t.strip().lower() for t in terms if t.strip()):
             if term.startswith("#"):
                 body = term[1:].replace("_", "")
@@ -217,57 +288,52 @@ class Matcher:
                 self.words.setdefault(body, term)
             elif term.endswith("*") and " " not in term:
                 self.stems.append((term[:-1], term))
+                self.heads.add(term[:3])
             elif " " in term:
-                parts = tuple(self._keys(w, langs, vocab) for w in term.split())
-                self.phrases.append((parts, term))
+                self.phrases.append((tuple(surface_forms(w, langs, vocab) for w in term.split()), term))
                 self.tags.setdefault(term.replace(" ", ""), term)
             else:
-                for key in self._keys(term, langs, vocab):
-                    self.words.setdefault(key, term)
+                for form in surface_forms(term, langs, vocab):
+                    self.words.setdefault(form, term)
                 self.tags.setdefault(term, term)
+        self.keys = frozenset([*self.words, *self.tags, *(f for parts, _ in self.phrases for f in parts[0])])
 
-    @staticmethod
-    def _keys(word: str, langs: tuple[str, ...], vocab: Vocabulary) -> frozenset[str]:
-        keys = {word}
-        for lang in langs:
-            keys.add(lemma(word, lang))
-            cut = stem(word, lang, vocab)
-            if cut is not None:
-                keys.add(f"~{lang}:{cut}")
-        return frozenset(keys)
+    def might_match(self, post: PostWords) -> bool:
+        """False when the post cannot touch any term (exact: every match needs one of these)."""
+        if not self.keys.isdisjoint(post.screen):
+            return True
+        if self.heads and not self.heads.isdisjoint(post.heads):
+            return True
+        return bool(post.stems) and not self.keys.isdisjoint(post.stems)
 
-    def _word(self, word: Word) -> str | None:
-        for form in word.forms:
-            if form in self.words:
-                return self.words[form]
-        for prefix, term in self.stems:
-            if word.lower.startswith(prefix):
-                return term
-        return None
+    def _word(self, lower: str, stem_key: str | None) -> str | None:
+        term = self.words.get(lower) or (self.words.get(stem_key) if stem_key else None)
+        if term is None and lower[:3] in self.heads:
+            term = next((t for prefix, t in self.stems if lower.startswith(prefix)), None)
+        return term
 
-    def find(self, words: list[Word], tags: list[Tag]) -> list[tuple[int, int, str]]:
+    def find(self, post: PostWords) -> list[tuple[int, int, str]]:
         """(start, end, term) of every place the post touches a term, in text order."""
+        if not self.might_match(post):
+            return []
+        words, tags = post.words, post.tags
         found = []
         for i, word in enumerate(words):
-            term = self._word(word)
+            term = self._word(word.lower, word.stem)
             if term is not None:
                 found.append((word.start, word.end, term))
                 continue
             for parts, phrase in self.phrases:
                 span = words[i:i + len(parts)]
-                if len(span) == len(parts) and all(w.forms & keys for w, keys in zip(span, parts)):
+                if len(span) == len(parts) and all(w.lower in keys for w, keys in zip(span, parts)):
                     found.append((word.start, span[-1].end, phrase))
                     break
         for tag in tags:
-            term = self.tags.get(tag.body)
-            if term is None:
-                for part in tag.parts:
-                    term = next((self.words[f] for f in part if f in self.words), None)
-                    if term is not None:
-                        break
-            if term is None:
-                lowered = Word(0, 0, frozenset(), tag.body)
-                term = next((t for prefix, t in self.stems if lowered.lower.startswith(prefix)), None)
+            term = self.tags.get(tag.body) or self._word(tag.body, None)
+            for part in tag.parts:
+                if term is not None:
+                    break
+                term = self.words.get(part)
             if term is not None:
                 found.append((tag.start, tag.end, term))
         return sorted(found)

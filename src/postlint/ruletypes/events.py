@@ -79,10 +79,10 @@ def _live_event(post: Post, rule: Any, ctx: Any) -> Iterator[Finding]:
     if not live:
         return
     lang = resolve(post, ctx)
-    words, tags = ctx.memo(post, "events:words", lambda: post_words(post.text, lang, the_world.vocab))
+    words = ctx.memo(post, "events:words", lambda: post_words(post.text, lang, the_world.vocab))
     cues = None
     for index, event in live:
-        hits = the_world.matcher(index).find(words, tags)
+        hits = the_world.matcher(index).find(words)
         if not hits:
             continue
         if cues is None:
