@@ -76,7 +76,24 @@ class Market:
 
 def load_markets(files: list[tuple[Any, Any]]) -> dict[str, Market]:
     """Every `kind: sensitive-dates` file, validated with file and line; a file for a market
-    that already exists adds its dates to it (a `--rules` folder can extend a market)."""
+    that already exists adds its dates to it (a `--rules` folder can extend a market).
+    Validated once per content of the files (see `memo`)."""
+    from dataclasses import asdict
+
+    from .memo import json_memo
+
+    def build() -> dict[str, Any]:
+        return {code: asdict(market) for code, market in _parse_markets(files).items()}
+
+    markets = {}
+    for code, raw in json_memo("sensitive-dates", [p for p, _ in files], build).items():
+        dates = tuple(SensitiveDate(**{**d, "month_day": tuple(d["month_day"]) if d["month_day"] else None})
+                      for d in raw["dates"])
+        markets[code] = Market(raw["code"], raw["name"], raw["timezone"], dates)
+    return markets
+
+
+def _parse_markets(files: list[tuple[Any, Any]]) -> dict[str, Market]:
     markets: dict[str, Market] = {}
     for path, _ in files:
         data, node = y.load(path)

@@ -84,11 +84,12 @@ def parse_duration(value: str) -> timedelta:
 
 
 def known_markets() -> dict[str, str]:
-    """Market code -> name, from the built-in `kind: sensitive-dates` files."""
-    from ..rules import load_data
+    """Market code -> name, from the built-in calendars (`rules/events/dates-*.yaml`)."""
+    from ..rules import builtin_rules_dir
+    from .dates import load_markets
 
-    return {str(data.get("market")): str(data.get("name") or data.get("market"))
-            for _, data in load_data("sensitive-dates")}
+    files = sorted((builtin_rules_dir() / "events").glob("dates-*.yaml"))
+    return {code: market.name for code, market in load_markets([(p, None) for p in files]).items()}
 
 
 def _did_you_mean(value: str, choices: list[str]) -> str:

@@ -44,7 +44,18 @@ class Vocabulary:
 
 
 def load_vocabulary(files: list[tuple[Any, Any]]) -> Vocabulary:
-    """Every `kind: event-terms` file, validated (file:line); lists of later files are added."""
+    """Every `kind: event-terms` file, validated (file:line); lists of later files are added.
+    Validated once per content of the files (see `memo`)."""
+    from .memo import json_memo
+
+    raw = json_memo("event-terms", [p for p, _ in files], lambda: _vocabulary_json(files))
+    return Vocabulary({k: frozenset(v) for k, v in raw["stop"].items()},
+                      {k: tuple(v) for k, v in raw["endings"].items()},
+                      tuple({k: tuple(v) for k, v in g.items()} for g in raw["groups"]),
+                      raw["max_zipf"], raw["min_length"])
+
+
+def _vocabulary_json(files: list[tuple[Any, Any]]) -> dict[str, Any]:
     stop: dict[str, set[str]] = {}
     endings: dict[str, set[str]] = {}
     groups: list[dict[str, tuple[str, ...]]] = []
@@ -65,9 +76,10 @@ def load_vocabulary(files: list[tuple[Any, Any]]) -> Vocabulary:
             groups.append({_lang(k): tuple(str(w).lower() for w in v) for k, v in group.items()})
         max_zipf = float(data.get("max_zipf", max_zipf))
         min_length = int(data.get("min_length", min_length))
-    return Vocabulary({k: frozenset(v) for k, v in stop.items()},
-                      {k: tuple(sorted(v, key=len, reverse=True)) for k, v in endings.items()},
-                      tuple(groups), max_zipf, min_length)
+    return {"stop": {k: sorted(v) for k, v in stop.items()},
+            "endings": {k: sorted(v, key=lambda e: (-len(e), e)) for k, v in endings.items()},
+            "groups": [{k: list(v) for k, v in g.items()} for g in groups],
+            "max_zipf": max_zipf, "min_length": min_length}
 
 
 def _lang(code: Any) -> str:
