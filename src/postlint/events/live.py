@@ -117,7 +117,14 @@ def build(ctx: Any, warn: Callable[[str], None] = _warn) -> World:
     statuses: list[FeedStatus] = []
     for feed in settings.feeds:
         status, items = read_feed(feed, settings, options, config.tz, warn)
-        made = [e for e in (_event(item, feed, settings, brand_langs, vocab, ctx) for item in items) if e]
+        made = []
+        for item in items:
+            try:
+                event = _event(item, feed, settings, brand_langs, vocab, ctx)
+            except (ValueError, TypeError):  # a time a feed wrote that is not a time: skip the item
+                continue
+            if event is not None:
+                made.append(event)
         events.extend(made)
         statuses.append(FeedStatus(**{**status.__dict__, "events": len(made)}))
 
