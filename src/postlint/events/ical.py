@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from itertools import islice
-from pathlib import Path
 from typing import Any
 
 MAX_BYTES = 8 * 1024 * 1024  # a user calendar larger than this is not a calendar of dates
@@ -109,7 +108,3 @@ def between(calendar: Any, start: datetime, end: datetime, tz: tzinfo) -> list[O
     except Exception as exc:  # a broken RRULE in a downloaded calendar
         raise ValueError(f"cannot expand the calendar's events ({type(exc).__name__}: {exc})") from None
     return found
-
-
-def path_label(path: str) -> str:
-    return Path(path).name
