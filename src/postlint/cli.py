@@ -245,3 +245,43 @@ def unfreeze(config_file) -> None:
         return
     click.echo(f"Removed the freeze from {path}; publishing resumes." if removed
                else f"No freeze in {path}; nothing to do.")
+
+
+@main.command()
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Config to read (default: the nearest .postlint.yaml).")
+@click.option("--now", callback=_parse_now, metavar="WHEN", help='ISO 8601 instant used as "now".')
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+@click.option("--offline", is_flag=True, help="Make no network requests: use the last copy of each feed.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the copies of feeds.")
+@rules_option
+def events(config_file, now, fmt, offline, no_cache, rule_dirs) -> None:
+    """What is live now and coming in the next 14 days: sensitive dates of the config's
+    markets and calendars, and the events of its feeds."""
+    from . import config as config_module
+    from .engine import Context, Options
+    from .events import live, readout
+
+    try:
+        path = Path(config_file) if config_file else config_module.find_config(Path.cwd())
+        if path is None:
+            raise UsageError("no .postlint.yaml here or above; give --config FILE "
+                             "(`markets` and `events` are set in a config)")
+        config = config_module.load(path)
+        if not config.data.get("markets") and not config.data.get("events"):
+            click.echo(f"{path}: no `markets` or `events` configured; nothing to list "
+                       "(see README, Events).", err=True)
+            return
+        moment = now or datetime.now(timezone.utc)
+        ctx = Context(config, Options(now=moment, offline=offline, use_cache=not no_cache,
+                                      rule_dirs=tuple(rule_dirs)))
+        the_world = live.world(ctx)
+    except UsageError as exc:
+        _fail(exc)
+        return
+    wall = datetime.now(timezone.utc)
+    if fmt == "json":
+        click.echo(readout.render_json(the_world, moment, wall), nl=False)
+    else:
+        click.echo(readout.render_text(the_world, moment, config.tz, wall, str(path)), nl=False)

@@ -45,6 +45,10 @@ SCHEMA: dict[str, Any] = {
     "blackout": y.list_of(BLACKOUT),
     "freeze": {"since": y.WHEN, "until": y.WHEN, "reason": y.STR},  # written by `postlint freeze`
     "schedule": {"max_per_hour": y.INT, "min_gap_minutes": y.INT},  # queue rules (issue 8)
+    # sensitive dates and live events (issue 17): checked by postlint.events.settings, which
+    # gives "did you mean" for market codes and levels, and is imported only when they are set
+    "markets": y.list_of(y.ANY),
+    "events": y.ANY,
     "rules": {"disable": y.list_of(y.STR), "severity": y.map_of(y.choice(*SEVERITY_NAMES))},
 }
 
@@ -120,6 +124,10 @@ def _load_raw(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], list]
     if isinstance(data.get("blackout_calendar"), str):
         data["blackout_calendar"] = [str((path.parent / data["blackout_calendar"]).resolve())]
     _resolve_word_lists(data, node, path)
+    if "markets" in data or "events" in data:
+        from .events import settings as event_settings
+
+        event_settings.check(data, node, path)
     if data.get("blackout_calendar"):  # a missing or broken .ics fails the run now, naming it
         from . import calendars
 

@@ -18,6 +18,7 @@ from ..model import Finding, Post
 OPTIONS = {
     "check": y.choice("blackout", "past"),
     "freeze_message": y.STR,  # template for a post inside the `postlint freeze` window
+    "event_message": y.STR,  # template for a post inside a major live event (postlint.events)
 }
 
 FOREVER = datetime.max.replace(tzinfo=timezone.utc)
@@ -67,6 +68,13 @@ def check(post: Post, rule, ctx) -> Iterator[Finding]:
             yield rule.finding(post, line=schedule_line(post), reason=event.reason,
                                start=show(event.start, ctx), end=show(event.end, ctx),
                                **_common(moment, ctx))
+    if (ctx.config.data.get("events") or {}).get("feeds"):  # a major live event pauses everything
+        from ..events.live import world
+
+        for live in world(ctx).major_at(moment):
+            yield rule.finding(post, line=schedule_line(post), reason=live.name, source=live.source,
+                               message=rule.options.get("event_message"),
+                               start=show(live.start, ctx), end=show(live.end, ctx), **_common(moment, ctx))
 
 
 def _common(moment: datetime, ctx) -> dict[str, str]:
