@@ -53,10 +53,10 @@ def apply(posts: list[Post], findings: Iterable[Finding], rules: list[Any],
     by_check = {rule.options.get("check"): rule for rule in rules if rule.type == "review"}
     if not settings.on or not by_check:
         return [], []
-    keys = {(p.path, p.index) for p in posts}
-    found: dict[tuple[str, int], list[Finding]] = {}
+    keys = {(p.path, p.id, p.index) for p in posts}  # ids too: API posts may share an index
+    found: dict[tuple[str, str, int], list[Finding]] = {}
     for finding in findings:
-        key = (finding.path, finding.post_index)
+        key = (finding.path, finding.post, finding.post_index)
         if key in keys and finding.category != "review":
             found.setdefault(key, []).append(finding)
     files: dict[Path, tuple[store.Approvals, dict[str, list[store.Approval]]]] = {}
@@ -71,7 +71,7 @@ def apply(posts: list[Post], findings: Iterable[Finding], rules: list[Any],
             results += _malformed(approvals, by_check.get("malformed"))
         if post.problems:
             continue  # an unreadable post only gets its input findings
-        own = found.get((post.path, post.index), [])
+        own = found.get((post.path, post.id, post.index), [])
         candidates = files[file][1].get(store.key_path(post.path, folder), [])
         needs = settings.needs(own)
         if not needs and not candidates:
