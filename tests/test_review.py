@@ -328,3 +328,19 @@ def test_lint_api_and_worker_processes_judge_review_too(repo, write, check):
     queue = write("q.csv", "message,date\n" + rows.replace("\n", ",2020-01-01T00:00:00Z\n"))
     run = check("--offline", "--jobs", "2", str(queue))
     assert len(review(run)) == 30
+
+
+def test_sarif_with_approvals_is_valid_against_the_official_schema(repo, write, cli, approve):
+    from test_sarif import SCHEMA
+
+    if not SCHEMA.is_file():
+        pytest.skip(f"official SARIF schema not found at {SCHEMA} (CI has it beside the project)")
+    jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is in the test extra")
+    write(".postlint.yaml", CONFIG)
+    post = write("a.md", PAST.format(text="Our spring menu is here."))
+    other = write("b.md", PAST.format(text="Our autumn menu is here."))
+    approve(str(post))
+    sarif = json.loads(cli("check", "--offline", "--now", NOW, "--quiet", "--format", "sarif",
+                           str(post), str(other)).stdout)
+    jsonschema.validate(sarif, json.loads(SCHEMA.read_text("utf-8")))
+    assert [r["ruleId"] for r in sarif["runs"][0]["results"]].count("review.unapproved") == 1
