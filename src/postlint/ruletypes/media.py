@@ -166,7 +166,7 @@ def _explicit(posts: list[Post], rule: Any, ctx: Any) -> Iterator[Finding]:
     from ..media import data, explicit
 
     pictures = [(post, item, found) for post in posts for item, found in _probes(post, ctx)
-                if found is not None and found.kind == "image" and not found.too_large]
+                if found is not None and found.kind in ("image", "video") and not found.too_large]
     if not pictures:
         return
     if explicit.bundled_model() is None:
@@ -178,12 +178,12 @@ def _explicit(posts: list[Post], rule: Any, ctx: Any) -> Iterator[Finding]:
 
     threshold = data.for_context(ctx).explicit_threshold
     scores: dict[str, float] = ctx.resource("media:explicit-scores", dict)
-    for post, item, _ in pictures:
+    for post, item, found in pictures:
         path = probe.resolve(item.source, post.path)
         key = str(path.resolve())
         if key not in scores:
             try:
-                scores[key] = explicit.score(path)
+                scores[key] = explicit.score(path, found.kind)
             except Exception:  # noqa: BLE001 - media.missing reports files that cannot be read
                 scores[key] = 0.0
         if scores[key] >= threshold:
