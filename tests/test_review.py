@@ -251,7 +251,7 @@ def test_concurrent_approve_runs_lose_no_line(repo, write):
                               cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for i, p in enumerate(posts)]
     for proc in procs:
-        out, err = proc.communicate(timeout=300)
+        _, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err
     written = lines(repo)  # every line is whole JSON: nothing interleaved
     assert sorted((w["post"], w["by"]) for w in written) == sorted(

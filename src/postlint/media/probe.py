@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .data import MediaData, Private
+from .data import MediaData
 
 IMAGE_FORMATS = {"mpo": "jpeg", "jpeg2000": "jp2"}  # Pillow's name -> the name people use
 EXIF_IFD, GPS_IFD = 0x8769, 0x8825

@@ -170,4 +170,4 @@ def _display(file: Path) -> str:
 
 
 def _day(at: str) -> str:
-    return at.replace("T", " ")[:16] + (" UTC" if at.endswith("Z") or at.endswith("+00:00") else "")
+    return at.replace("T", " ")[:16] + (" UTC" if at.endswith(("Z", "+00:00")) else "")
