@@ -206,6 +206,12 @@ def test_video_length_and_count(check, write, tmp_path):
     assert "2 videos in one post; x takes at most 1" in messages["short.mp4"]
     run = media_check(check, str(draft(write, "ig.md", "[short.mp4]", "instagram")), "--select", "media.limits")
     assert "at least 3 seconds" in by_rule(run, "media.limits")[0]["message"]
+    jpeg(tmp_path / "a.jpg")
+    run = media_check(check, str(draft(write, "bs.md", "[a.jpg, short.mp4]", "bluesky")), "--select", "media.limits")
+    [mixed] = by_rule(run, "media.limits")
+    assert mixed["match"] == "short.mp4" and "either pictures or one video" in mixed["message"]
+    run = media_check(check, str(draft(write, "th.md", "[a.jpg, short.mp4]", "threads")), "--select", "media.limits")
+    assert by_rule(run, "media.limits") == []  # a Threads carousel mixes them
 
 
 def test_a_huge_picture_is_never_decoded_and_is_reported_without_a_platform(check, write, tmp_path):

@@ -27,7 +27,8 @@ KIND_LIMITS = {
     "min_seconds": y.NUMBER,
     "max_seconds": y.NUMBER,
 }
-PLATFORM = {"max_items": y.INT, "max_videos": y.INT, "image": KIND_LIMITS, "video": KIND_LIMITS}
+PLATFORM = {"max_items": y.INT, "max_videos": y.INT, "mix": y.BOOL, "image": KIND_LIMITS,
+            "video": KIND_LIMITS}
 LIMITS_SCHEMA = {"kind": y.STR, "platforms": y.map_of(PLATFORM)}
 METADATA = {"label": y.STR, "exif_gps_ifd": y.BOOL, "exif": y.list_of(y.INT),
             "xmp": y.list_of(y.STR), "video": y.list_of(y.STR)}
@@ -90,6 +91,7 @@ class KindLimits:
 class PlatformLimits:
     max_items: int | None = None
     max_videos: int | None = None
+    mix: bool = True  # pictures and videos in one post
     image: KindLimits = field(default_factory=KindLimits)
     video: KindLimits = field(default_factory=KindLimits)
 
@@ -163,6 +165,7 @@ def build_limits(files: list[tuple[Any, Any]]) -> dict[str, PlatformLimits]:
     for platform, spec in (merged.get("platforms") or {}).items():
         limits[str(platform)] = PlatformLimits(
             max_items=spec.get("max_items"), max_videos=spec.get("max_videos"),
+            mix=bool(spec.get("mix", True)),
             image=_kind(spec.get("image") or {}, f"platforms.{platform}.image", where),
             video=_kind(spec.get("video") or {}, f"platforms.{platform}.video", where))
     return limits

@@ -80,6 +80,8 @@ def count_problems(kinds: list[str], limits: PlatformLimits) -> list[tuple[int, 
         problems.append((limits.max_items, f"{len(kinds)} pictures and videos in one post",
                          f"at most {limits.max_items}"))
     videos = [i for i, kind in enumerate(kinds) if kind == "video"]
+    if not limits.mix and videos and len(videos) < len(kinds):
+        problems.append((videos[0], "pictures and a video in one post", "either pictures or one video"))
     if limits.max_videos is not None and len(videos) > limits.max_videos:
         problems.append((videos[limits.max_videos], f"{len(videos)} videos in one post",
                          f"at most {limits.max_videos}"))
