@@ -20,7 +20,7 @@ from typing import Any, Iterable, Mapping
 
 from . import config as config_module
 from .config import Config
-from .engine import Context, Options, lint_post, lint_queue, rank
+from .engine import Context, Options, lint_post, lint_queue, lint_review, rank
 from .model import Finding, Locator, Post
 from .readers.fields import build_post
 from .rules import Rule, configure, load_rules, rule_type
@@ -94,5 +94,6 @@ def lint(
         findings.extend(lint_post(post, active, ctx))
     if any(hasattr(rule_type(r.type), "check_queue") for r in active):
         findings.extend(lint_queue(materialised, active, ctx))
+    findings.extend(lint_review(materialised, findings, active, ctx)[0])  # last: it judges the rest
     return rank(findings)
 

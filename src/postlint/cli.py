@@ -126,6 +126,8 @@ def check(paths, config_file, fmt, fail_on, min_severity, offline, no_cache, now
     for finding in shown:
         summary.count(finding)
     extra = {"posts": result.posts} if fmt == "html" else {}
+    if result.approvals:  # review on: every format but github shows who approved what
+        extra["approvals"] = result.approvals
     get(fmt).render(shown, summary, result.rules, sys.stdout, **extra)
     sys.stdout.flush()
     for error in result.errors:
@@ -285,3 +287,55 @@ def events(config_file, now, fmt, offline, no_cache, rule_dirs) -> None:
         click.echo(readout.render_json(the_world, moment, wall), nl=False)
     else:
         click.echo(readout.render_text(the_world, moment, config.tz, wall, str(path)), nl=False)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=False))
+@click.option("--post", "post_ids", multiple=True, metavar="ID",
+              help="Approve only this post (repeatable; default: every post in PATHS).")
+@click.option("--as", "who", metavar="NAME", help="Who approves (default: git config user.email).")
+@click.option("--note", default="", metavar="TEXT", help="Why, or what was checked (kept with the approval).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Config for every input (default: nearest .postlint.yaml per file).")
+@click.option("--offline", is_flag=True, help="Make no network requests while checking the posts.")
+@click.option("--now", callback=_parse_now, metavar="WHEN", help="ISO 8601 instant of the approval.")
+@click.option("--platform", metavar="NAME", help="Platform for posts that do not name one (as for check).")
+@rules_option
+def approve(paths, post_ids, who, note, config_file, offline, now, platform, rule_dirs) -> None:
+    """Record that you reviewed posts: one line per post in .postlint-approvals.jsonl."""
+    from .engine import Options
+    from .readers import read_posts
+    from .readers.fields import normalise_platform
+    from .review.approve import approve as record
+    from .runner import Settings, check_groups
+
+    if not paths:
+        raise click.UsageError("give at least one PATH (a draft, a queue or a directory)")
+    if platform and normalise_platform(platform) is None:
+        raise click.BadParameter(f"unknown platform {platform!r}", param_hint="--platform")
+    moment = now or datetime.now(timezone.utc)
+    options = Options(now=moment, offline=offline,
+                      platform=normalise_platform(platform) if platform else None,
+                      rule_dirs=tuple(rule_dirs))
+    rules = _load_rules(rule_dirs)
+    settings = Settings(tuple(rule_dirs), (), (), options)
+    try:
+        done, problems = record(
+            list(paths), post_ids=tuple(post_ids), who=who, note=note,
+            config_file=Path(config_file) if config_file else None,
+            check=lambda groups: check_groups(groups, settings, rules), now=moment,
+            read=lambda names, error: read_posts(names, lambda message: None, error))
+    except UsageError as exc:
+        _fail(exc)
+        return
+    for item in done:
+        saw = ", ".join(item.approval.findings) or "no findings"
+        click.echo(f"Approved {item.shown} [{item.approval.post}] as {item.approval.by} "
+                   f"(saw: {saw}) in {item.file}")
+        if not item.review_on:
+            click.echo("  note: review is off for this post's config (review.required is 0); "
+                       "the approval is recorded anyway.", err=True)
+    for problem in problems:
+        click.echo(f"postlint: {problem}", err=True)
+    if problems:
+        sys.exit(EXIT_FAILED)

@@ -50,7 +50,10 @@ SCHEMA: dict[str, Any] = {
     "markets": y.list_of(y.ANY),
     "events": y.ANY,
     "rules": {"disable": y.list_of(y.STR), "severity": y.map_of(y.choice(*SEVERITY_NAMES))},
+    # approvals before publishing (postlint/review): how many, for which posts, by whom
+    "review": {"required": y.INT, "when": y.STR, "approvers": y.list_of(y.STR)},
 }
+REVIEW_WHEN = ("all", *SEVERITY_NAMES)
 
 
 @dataclass(frozen=True)
@@ -177,6 +180,7 @@ def _check_values(data: dict[str, Any], node: Any, path: str) -> None:
         except (ZoneInfoNotFoundError, ValueError):
             raise UsageError(f"timezone: unknown IANA time zone {data['timezone']!r}", path,
                              y.find_line(node, "timezone")) from None
+    _check_review(data.get("review") or {}, node, path)
     freeze = data.get("freeze") or {}
     for key in ("since", "until"):
         if freeze and (key in freeze or key == "since"):
@@ -194,6 +198,21 @@ def _check_values(data: dict[str, Any], node: Any, path: str) -> None:
                 _to_datetime(entry[key], timezone.utc)
             except ValueError as exc:
                 raise UsageError(f"blackout[{i}].{key}: {exc}", path, line) from None
+
+
+def _check_review(review: dict[str, Any], node: Any, path: str) -> None:
+    """`review.when` is `all` or a severity (a typo gets "did you mean"); `required` >= 0."""
+    import difflib
+
+    when = review.get("when")
+    if when is not None and str(when).strip().lower() not in REVIEW_WHEN:
+        close = difflib.get_close_matches(str(when).lower(), REVIEW_WHEN, n=1, cutoff=0.5)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise UsageError(f"review.when: {when!r} is not `all` or a severity "
+                         f"({', '.join(SEVERITY_NAMES)}){hint}", path, y.find_line(node, "review", "when"))
+    if int(review.get("required") or 0) < 0:
+        raise UsageError("review.required must be 0 (off) or more", path,
+                         y.find_line(node, "review", "required"))
 
 
 def _to_datetime(value: Any, tz: Any) -> datetime:

@@ -114,6 +114,21 @@ def lint_queue(posts: list[Post], rules: Iterable[Rule], ctx: Context) -> list[F
     return findings
 
 
+def lint_review(posts: list[Post], findings: Iterable[Finding], rules: Iterable[Rule],
+                ctx: Context) -> tuple[list[Finding], list[Any]]:
+    """Review rules (`postlint.review`) over `posts` of one config: (findings, approval views).
+
+    They run last, after the per-post and whole-queue passes, because they judge each post's
+    other findings. Nothing is imported unless the config turns review on (`review.required`).
+    """
+    rules = [r for r in rules if r.type == "review"]
+    if not rules or not int((ctx.config.data.get("review") or {}).get("required") or 0):
+        return [], []
+    from .review import judge
+
+    return judge.apply(posts, findings, rules, ctx)
+
+
 def rank(findings: Iterable[Finding]) -> list[Finding]:
     """Most severe first, then by file, post and position (the contract's order)."""
     return sorted(findings, key=Finding.rank_key)

@@ -44,6 +44,9 @@ CATEGORIES = (
     "voice",
     "platform",
     "schedule",
+    # Additions (2026-12): approvals before publishing, and the pictures and videos of a post.
+    "review",
+    "media",
     # Not in the topic table of the contract: findings about the post itself being unreadable
     # (bad front matter, undecodable bytes, empty file, unknown platform, bad date).
     "input",
@@ -92,6 +95,24 @@ class Problem:
 
 
 @dataclass(frozen=True, slots=True)
+class MediaItem:
+    """One picture or video of a post, as written in its `media` field.
+
+    `source` is a path (relative to the post's file) or an http(s) URL, exactly as written:
+    rules resolve it, so that a post read from memory (the API) and one read from a file say
+    the same thing. `line` is the line of the `media` field in the file, for findings.
+    """
+
+    source: str
+    alt: str | None = None
+    line: int = 1
+
+    @property
+    def is_url(self) -> bool:
+        return self.source.lower().startswith(("http://", "https://"))
+
+
+@dataclass(frozen=True, slots=True)
 class Post:
     path: str  # as shown in reports
     id: str
@@ -107,6 +128,7 @@ class Post:
     field_lines: tuple[tuple[str, int], ...] = ()  # where each front matter / queue field is
     problems: tuple[Problem, ...] = ()
     extra: tuple[tuple[str, Any], ...] = ()  # fields we do not know, kept for custom rules
+    media: tuple[MediaItem, ...] = ()  # pictures and videos published with the text
 
     def field_line(self, name: str) -> int:
         for key, line in self.field_lines:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .config import Config, ConfigResolver
-from .engine import Context, Options, lint_post, lint_queue
+from .engine import Context, Options, lint_post, lint_queue, lint_review
 from .errors import UsageError
 from .model import Finding, Post, Summary
 from .readers import read_posts
@@ -43,6 +43,8 @@ class Result:
     # Only with run(keep_posts=True): posts that have findings, by (path, index), for reports
     # that show the text (html). Posts without findings are never kept: memory stays bounded.
     posts: dict[tuple[str, int], Post] = field(default_factory=dict)
+    # Approvals of the checked posts (review.judge.View), when a config turns review on.
+    approvals: list = field(default_factory=list)
 
 
 class _Linter:
@@ -118,7 +120,9 @@ def run(
     errors: list[UsageError] = []
     summary = Summary()
     queue_posts: dict[int, tuple[Config, list[Post]]] = {}
-    needs_queue = any(hasattr(rule_type(r.type), "check_queue") for r in linter.rules)
+    # Whole-queue and review rules need the posts of each config once every chunk is checked.
+    needs_queue = any(hasattr(rule_type(r.type), "check_queue") or r.type == "review"
+                      for r in linter.rules)
 
     def posts_with_config() -> Iterator[tuple[Config, Post]]:
         for path, post in read_posts(paths, note, errors.append):
@@ -181,7 +185,28 @@ def run(
                     _keep(posts, found, kept)
         finally:
             _WORKER = None
-    return Result(findings, summary, linter.rules, errors, kept)
+    approvals = []
+    for config, posts in queue_posts.values():  # last: review judges every other finding
+        active, ctx = linter.for_config(config)
+        found, views = lint_review(posts, findings, active, ctx)
+        findings.extend(found)
+        approvals.extend(views)
+        if keep_posts:
+            _keep(posts, found, kept)
+    return Result(findings, summary, linter.rules, errors, kept, approvals)
+
+
+def check_groups(groups: dict[int, tuple[Config, list[Post]]], settings: Settings,
+                 rules: list[Rule] | None = None) -> list[Finding]:
+    """Findings of already read posts, grouped per config, in this process (no pool): what
+    `postlint approve` shows the approver. Review rules are left out: they judge these."""
+    linter = _Linter(settings, rules)
+    findings: list[Finding] = []
+    for config, posts in groups.values():
+        findings.extend(linter.lint(config, posts))
+        active, ctx = linter.for_config(config)
+        findings.extend(lint_queue(posts, active, ctx))
+    return findings
 
 
 def _keep(posts: list[Post], found: list[Finding], kept: dict[tuple[str, int], Post]) -> None:

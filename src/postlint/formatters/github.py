@@ -7,7 +7,7 @@ the annotation.
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import Any, Sequence, TextIO
 
 from ..model import Finding, Severity, Summary
 
@@ -36,6 +36,8 @@ def command(finding: Finding) -> str:
     return f"::{LEVEL[finding.severity]} {joined}::{escape_data(f'[{finding.post}] {finding.message}')}"
 
 
-def render(findings: list[Finding], summary: Summary, rules: list, out: TextIO) -> None:
+def render(findings: list[Finding], summary: Summary, rules: list, out: TextIO,
+           approvals: Sequence[Any] = ()) -> None:
+    """Annotations only: approvals are not findings (the other formats list them)."""
     for finding in findings:
         out.write(command(finding) + "\n")

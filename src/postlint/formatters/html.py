@@ -17,7 +17,7 @@ import base64
 import hashlib
 from collections import Counter
 from html import escape
-from typing import Iterable, Mapping, TextIO
+from typing import Any, Iterable, Mapping, Sequence, TextIO
 
 from .. import __version__
 from ..model import CATEGORIES, Finding, Post, Severity, Summary
@@ -77,6 +77,8 @@ border-radius:3px;padding:0 5px;margin-right:4px}
 .rules{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:4px 16px;margin:24px 0}
 .rules h2{font-size:16px}.rules ul{padding-left:18px}.rules li{margin:8px 0}.rules p{margin:2px 0;font-size:14px}
 .rules li:target{background:#fff8c5}a.rule{color:var(--muted)}
+.approvals{grid-column:1/-1;margin:0;padding:6px 10px;list-style:none;background:#eef7ee;
+border-radius:4px;font-size:14px}.approvals li.void{color:var(--muted);text-decoration:line-through}
 [hidden]{display:none!important}
 @media (max-width:760px){.post{grid-template-columns:1fr}}
 """
@@ -248,7 +250,29 @@ def _rules_help(findings: list[Finding], rules: Mapping[str, object]) -> str:
     return f'<section class="rules"><h2>Rules</h2><ul>{"".join(items)}</ul></section>'
 
 
-def _post_section(number: int, key: tuple[str, str, int], items: list[Finding], post: Post | None) -> str:
+def _approvals(views: Sequence[Any]) -> str:
+    """Who approved the post, when, what they saw, and whether it still counts (review on)."""
+    if not views:
+        return ""
+    from .text import approval_line
+
+    items = "".join(f'<li class="{"ok" if v.status == "valid" else "void"}">{_e(approval_line(v))}</li>'
+                    for v in views)
+    return f'<ul class="approvals" aria-label="approvals">{items}</ul>'
+
+
+def _approved_only(views: Mapping[tuple[str, int], Sequence[Any]], shown: set[tuple[str, int]]) -> str:
+    """Approved posts that have no findings: listed once, after the posts with findings."""
+    rest = [(key, v) for key, v in sorted(views.items()) if key not in shown]
+    if not rest:
+        return ""
+    items = "".join(f'<h2>{_e(v[0].path)} <span class="id">{_e(v[0].post)}</span></h2>{_approvals(v)}'
+                    for _, v in rest)
+    return f'<section class="rules" id="approved"><h2>Approved posts without findings</h2>{items}</section>'
+
+
+def _post_section(number: int, key: tuple[str, str, int], items: list[Finding], post: Post | None,
+                  views: Sequence[Any] = ()) -> str:
     """One post: title, its text with highlights (or a note that the text is not available), notes."""
     path, post_id, _ = key
     worst = max(f.severity for f in items)
@@ -269,7 +293,7 @@ def _post_section(number: int, key: tuple[str, str, int], items: list[Finding], 
     name = "" if post_id == path else f' <span class="id">{_e(post_id)}</span>'
     return (f'<section class="post worst-{worst}" id="post-{number}">'
             f'<h2><span class="badge sev-{worst}">{worst}</span>{_e(path)}{name}</h2>'
-            f'{body}<ol class="findings">{notes}</ol></section>')
+            f'{body}<ol class="findings">{notes}</ol>{_approvals(views)}</section>')
 
 
 def _summary(summary: Summary, findings: list[Finding], posts_with_findings: int) -> str:
@@ -314,8 +338,12 @@ def _grouped(findings: list[Finding]) -> list[tuple[tuple[str, str, int], list[F
 
 
 def render(findings: list[Finding], summary: Summary, rules: list, out: TextIO,
-           posts: Mapping[tuple[str, int], Post] | None = None) -> None:
+           posts: Mapping[tuple[str, int], Post] | None = None,
+           approvals: Sequence[Any] = ()) -> None:
     posts = posts or {}
+    views: dict[tuple[str, int], list[Any]] = {}
+    for view in approvals:
+        views.setdefault((view.path, view.post_index), []).append(view)
     by_id = {rule.id: rule for rule in rules}
     groups = _grouped(findings)
     out.write('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -327,8 +355,10 @@ def render(findings: list[Finding], summary: Summary, rules: list, out: TextIO,
     if not groups:
         out.write('<p class="meta">No findings: every post is ready to publish.</p>')
     for number, (key, items) in enumerate(groups, 1):
-        out.write(_post_section(number, key, items, posts.get((key[0], key[2]))))
+        out.write(_post_section(number, key, items, posts.get((key[0], key[2])),
+                                views.get((key[0], key[2]), ())))
         out.write("\n")
+    out.write(_approved_only(views, {(k[0], k[2]) for k, _ in groups}))
     out.write(_rules_help(findings, by_id))
     out.write(f'</main><footer><p class="meta">postlint {_e(__version__)}</p></footer>'
               f'<script>{JS}</script></body></html>\n')

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TextIO
+from typing import Any, Sequence, TextIO
 from urllib.parse import quote
 
 from .. import __version__
@@ -73,8 +73,14 @@ def result(finding: Finding, index: dict[str, int]) -> dict:
     return data
 
 
-def render(findings: list[Finding], summary: Summary, rules: list, out: TextIO) -> None:
+def render(findings: list[Finding], summary: Summary, rules: list, out: TextIO,
+           approvals: Sequence[Any] = ()) -> None:
+    """`approvals` (review on): listed in the run's properties, and in each result's
+    properties for the post it is about (who approved, when, what they saw)."""
     index = {rule.id: i for i, rule in enumerate(rules)}
+    by_post: dict[tuple[str, str], list[dict]] = {}
+    for approval in approvals:
+        by_post.setdefault((approval.path, approval.post), []).append(approval.to_dict())
     document = {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -85,9 +91,17 @@ def render(findings: list[Finding], summary: Summary, rules: list, out: TextIO) 
                 "informationUri": "https://pypi.org/project/postlint/",
                 "rules": [rule_descriptor(r) for r in rules],
             }},
-            "results": [result(f, index) for f in findings],
-            "properties": {"summary": summary.to_dict()},
+            "results": [_with_approvals(result(f, index), by_post.get((f.path, f.post)))
+                        for f in findings],
+            "properties": {"summary": summary.to_dict(),
+                           **({"approvals": [a.to_dict() for a in approvals]} if approvals else {})},
         }],
     }
     json.dump(document, out, ensure_ascii=False, indent=2)
     out.write("\n")
+
+
+def _with_approvals(data: dict, approvals: list[dict] | None) -> dict:
+    if approvals:
+        data["properties"]["approvals"] = approvals
+    return data

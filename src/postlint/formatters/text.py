@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import Any, Sequence, TextIO
 
 from ..model import Finding, Severity, Summary
 
@@ -10,7 +10,9 @@ STYLE = {Severity.CRITICAL: "bold white on red", Severity.ERROR: "bold red",
          Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
-def render(findings: list[Finding], summary: Summary, rules: list, out: TextIO) -> None:
+def render(findings: list[Finding], summary: Summary, rules: list, out: TextIO,
+           approvals: Sequence[Any] = ()) -> None:
+    """`approvals`: review.judge.View objects, shown under their post (review on)."""
     from rich.console import Console
     from rich.markup import escape
 
@@ -18,8 +20,12 @@ def render(findings: list[Finding], summary: Summary, rules: list, out: TextIO) 
     groups: dict[tuple[str, str, int], list[Finding]] = {}
     for finding in findings:
         groups.setdefault((finding.path, finding.post, finding.post_index), []).append(finding)
+    approved: dict[tuple[str, str, int], list[Any]] = {}
+    for view in approvals:
+        approved.setdefault((view.path, view.post, view.post_index), []).append(view)
     ordered = sorted(groups.items(), key=lambda kv: (-max(f.severity for f in kv[1]), kv[0]))
-    for (path, post, _), items in ordered:
+    ordered += sorted((key, []) for key in approved if key not in groups)
+    for (path, post, index), items in ordered:
         title = path if post in (path, _stem(path)) else f"{path} [{escape(post)}]"
         console.print(f"[bold]{escape(title)}[/bold]")
         for f in sorted(items, key=Finding.rank_key):
@@ -29,7 +35,18 @@ def render(findings: list[Finding], summary: Summary, rules: list, out: TextIO) 
             if f.suggestions:
                 line += f" [green](suggestion: {escape(', '.join(f.suggestions))})[/green]"
             console.print(line)
+        for view in approved.get((path, post, index), []):
+            console.print("  " + escape(approval_line(view)))
         console.print()
+
+
+def approval_line(view: Any) -> str:
+    """`approved by jane@acme.com on 2025-01-15 12:00 UTC (saw: schedule.past): "note"`."""
+    saw = ", ".join(view.saw) or "no findings"
+    status = "" if view.status == "valid" else f" [no longer counts: {view.status}]"
+    note = f': "{view.note}"' if view.note else ""
+    when = view.at.replace('T', ' ').replace('Z', ' UTC')
+    return f"approved by {view.by} on {when} (saw: {saw}){status}{note}"
 
 
 def _stem(path: str) -> str:

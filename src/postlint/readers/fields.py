@@ -15,7 +15,9 @@ MESSAGE_KEYS = ("message", "text", "post", "content", "body")
 DATE_KEYS = ("scheduled_at", "date")
 ACCOUNT_KEYS = ("account", "profile")
 LINK_KEYS = ("link", "url")
-KNOWN_KEYS = {"id", "platform", "language", "ignore", *MESSAGE_KEYS, *DATE_KEYS, *ACCOUNT_KEYS, *LINK_KEYS}
+MEDIA_KEYS = ("media", "media_alt")  # pictures and videos (readers/media.py)
+KNOWN_KEYS = {"id", "platform", "language", "ignore", *MESSAGE_KEYS, *DATE_KEYS, *ACCOUNT_KEYS, *LINK_KEYS,
+              *MEDIA_KEYS}
 
 PLATFORMS = ("x", "instagram", "facebook", "linkedin", "threads", "bluesky", "mastodon", "tiktok")
 PLATFORM_ALIASES = {"twitter": "x", "x.com": "x", "fb": "facebook", "ig": "instagram"}
@@ -95,6 +97,13 @@ def build_post(
     elif raw_ignore not in (None, ""):
         problem("ignore", "ignore must be a list of rule ids or categories")
 
+    from .media import parse as parse_media
+
+    media, media_problems = parse_media(fields.get("media"), fields.get("media_alt"),
+                                        lines.get("media", default_line))
+    for message in media_problems:
+        problem("media", message)
+
     language = fields.get("language")
     _, account = pick(fields, ACCOUNT_KEYS)
     _, link = pick(fields, LINK_KEYS)
@@ -115,6 +124,7 @@ def build_post(
         field_lines=tuple(lines.items()),
         problems=tuple(problems),
         extra=extra,
+        media=media,
     )
 
 

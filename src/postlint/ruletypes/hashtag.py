@@ -11,10 +11,16 @@ brand that deliberately supports #BlackLivesMatter), never the promotional case.
 `check: unknown` - on a promotional post only, a hashtag that is not approved, not accepted
 vocabulary, not in the knowledge base, not one of the brand's own tags, and not ordinary
 words run together (#CoffeeTime): "look up what it is about before joining".
+
+`check: accessibility` - a tag of several words written all in lower case: a screen reader
+reads #pumpkinspicelatte as one long made-up word, and people misread too (#puppyslaughter).
+The words come from the spelling rules' segmentation (`spelling.segment`), so a tag is only
+reported when every piece is a known word; the CamelCase form is the suggestion.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Iterator
 
 from .. import textspans
@@ -26,15 +32,16 @@ from ..model import SEVERITY_NAMES, Finding, Post, Severity
 from ..promotion import normalise_lang, promo_cues
 
 OPTIONS = {
-    "check": y.choice("sensitive", "unknown"),
+    "check": y.choice("sensitive", "unknown", "accessibility"),
     "promotional_message": y.STR,
     "promotional_severity": y.choice(*SEVERITY_NAMES),
 }
 
 
 def prepare(options: dict[str, Any]) -> dict[str, Any]:
-    if options.get("check") not in ("sensitive", "unknown"):
-        raise ValueError("a hashtag rule needs `check: sensitive` or `check: unknown`")
+    if options.get("check") not in ("sensitive", "unknown", "accessibility"):
+        raise ValueError("a hashtag rule needs `check: sensitive`, `check: unknown` or "
+                         "`check: accessibility`")
     return options
 
 
@@ -43,6 +50,9 @@ def check(post: Post, rule, ctx) -> Iterator[Finding]:
     if not spans:
         return
     lang = normalise_lang(resolve(post, ctx))
+    if rule.options["check"] == "accessibility":
+        yield from _accessibility(post, rule, ctx, spans, lang)
+        return
     cues = promo_cues(post.text, lang, ctx)
     if rule.options["check"] == "sensitive":
         yield from _sensitive(post, rule, ctx, spans, lang, cues)
@@ -107,3 +117,48 @@ def _unknown(post, rule, ctx, spans, lang) -> Iterator[Finding]:
         if is_plain_phrase(tag[1:], lookups):
             continue
         yield rule.finding(post, (start, end))
+
+
+def _accessibility(post, rule, ctx, spans, lang) -> Iterator[Finding]:
+    """Lowercase tags of several words, with their CamelCase form (the brand's own spelling
+    when `hashtags.approved` or `vocabulary.accept` lists it)."""
+    brand_forms = {t.lower(): t for t in (*ctx.config.approved_hashtags, *ctx.config.accept)
+                   if t.startswith("#")}
+    for start, end in spans:
+        tag = post.text[start:end]
+        body = tag[1:]
+        if len(body) < 6 or not body.isalpha() or not body.islower():
+            continue  # CamelCase already, a short word, or digits and underscores
+        own = brand_forms.get(tag.lower())
+        if own == tag:
+            continue  # the brand approved exactly this spelling
+        camel = own if own and not own[1:].islower() else _camel_case(body, _langs(lang), ctx)
+        if camel:
+            yield rule.finding(post, (start, end), suggestions=[camel], camel=camel)
+
+
+def _camel_case(body: str, langs: tuple[str, ...], ctx) -> str | None:
+    """`pumpkinspicelatte` -> `#PumpkinSpiceLatte` when it splits into known words in one of
+    `langs`; None for one word (#coffee, a Norwegian compound) or an unknown piece."""
+    from .spelling import checker_for
+
+    for lang in langs:
+        checker = checker_for(lang, ctx)
+        if checker is None:
+            continue
+        if checker.knows(body):
+            return None
+        camel = _split_camel(body, checker)
+        if camel:
+            return camel
+    return None
+
+
+@lru_cache(maxsize=8192)  # a queue repeats its tags: segment each one once per checker
+def _split_camel(body: str, checker) -> str | None:
+    from .spelling import segment
+
+    parts = segment(body, checker, letter_words=True)
+    if parts and len(parts) >= 2 and all(known for _, _, known in parts):
+        return "#" + "".join(piece[:1].upper() + piece[1:] for _, piece, _ in parts)
+    return None

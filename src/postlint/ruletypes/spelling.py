@@ -238,6 +238,12 @@ def _checker(lang: str, ctx) -> Checker | None:
     return ctx.resource(f"spelling:checker:{lang}", build)
 
 
+def checker_for(lang: str, ctx) -> Checker | None:
+    """The checker of `lang` under the context's config, built once: shared with the hashtag
+    rules, which split lowercase tags with `segment` (hashtag.accessibility)."""
+    return _checker(lang, ctx)
+
+
 def _norm(word: str) -> str:
     return word.lower().replace("’", "'")
 
@@ -549,13 +555,18 @@ def _confident(wrong: str, right: str, checker: Checker) -> bool:
     return len(wrong) >= 4 and checker.lex.zipf(right) >= 3.0
 
 
-def segment(text: str, checker: Checker) -> list[tuple[int, str, bool]] | None:
+def segment(text: str, checker: Checker, letter_words: bool = False) -> list[tuple[int, str, bool]] | None:
     """Split an all-lowercase tag into known words (#whyistayed -> why i stayed), maximising
-    word frequency; unknown stretches are allowed at a cost. (start, piece, known) list."""
-    return _segmentation(text, checker)[1]
+    word frequency; unknown stretches are allowed at a cost. (start, piece, known) list.
+
+    `letter_words`: one-letter words as common as English "i" and "a" cost no more than other
+    words. Off for typo hunting (a typo must not dissolve into letters: Polish "a" would split
+    #kawadnai), on for reading a correct tag aloud (hashtag.accessibility: #WhyIStayed)."""
+    return _segmentation(text, checker, letter_words)[1]
 
 
-def _segmentation(text: str, checker: Checker) -> tuple[float, list[tuple[int, str, bool]] | None]:
+def _segmentation(text: str, checker: Checker,
+                  letter_words: bool = False) -> tuple[float, list[tuple[int, str, bool]] | None]:
     """(cost, pieces) of the best split of `text`: see `segment`."""
     n = len(text)
     best: list[tuple[float, list[tuple[int, str, bool]]] | None] = [None] * (n + 1)
@@ -569,7 +580,8 @@ def _segmentation(text: str, checker: Checker) -> tuple[float, list[tuple[int, s
             known = _segment_word(piece, checker)
             if known:  # fewer, commoner words win; single letters are a last resort
                 cost = cost_i + 2.0 + max(0.0, 6.0 - checker.lex.zipf(piece)) * 0.3
-                cost += 1.5 if len(piece) == 1 else 0.0
+                cost += 1.5 if len(piece) == 1 and not (
+                    letter_words and checker.lex.zipf(piece) >= 6.5) else 0.0
             else:
                 cost = cost_i + 3.0 + 0.6 * len(piece)
             if best[j] is None or cost < best[j][0]:
