@@ -1,6 +1,21 @@
-"""The one exception that ends a run with exit status 2."""
+"""The one exception that ends a run with exit status 2, and how its messages quote user files."""
 
 from __future__ import annotations
+
+EXCERPT = 60  # characters of a user's file that an error message may quote
+
+
+def excerpt(value: object, limit: int = EXCERPT, quote: bool = True) -> str:
+    """`value` quoted for an error message: at most `limit` characters, on one line.
+
+    Messages name what was wrong with a config, rule file or calendar, and end up in CI logs.
+    A file named by mistake (/proc/self/environ, a key file) must not be copied there whole,
+    and a value with a newline must not break the one-line message; repr() escapes it.
+    `quote=False` for text that is not a value (a library's error message).
+    """
+    text = str(value)
+    shown = repr(text[:limit]) if quote else repr(text[:limit])[1:-1]
+    return shown + "…" if len(text) > limit else shown
 
 
 class UsageError(Exception):
@@ -14,6 +29,10 @@ class UsageError(Exception):
         self.message = message
         self.path = path
         self.line = line
+
+    def __reduce__(self) -> tuple:
+        """Keep file and line when a worker process sends the error back to the parent."""
+        return (type(self), (self.message, self.path, self.line))
 
     def __str__(self) -> str:
         where = ""
