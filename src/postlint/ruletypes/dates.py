@@ -32,6 +32,8 @@ OPTIONS = {
     "messages": {name: y.STR for name in CHECKS},  # one template per kind of contradiction
     "season_severity": y.choice(*SEVERITY_NAMES),  # seasonal terms are a human look, not an error
 }
+# message placeholders this type fills, besides {match} (checked when rules load)
+FIELDS = frozenset({"when", "date", "weekday", "expected", "days", "season"})
 
 LANGUAGE = {
     "months": y.list_of(y.list_of(y.STR)),

@@ -19,6 +19,7 @@ OPTIONS = {
     "ignorecase": y.BOOL,
     "timeout": y.NUMBER,  # seconds per post and pattern; default 0.1
 }
+FIELDS: frozenset[str] = frozenset()  # message placeholders besides {match}: none
 DEFAULT_TIMEOUT = 0.1
 
 

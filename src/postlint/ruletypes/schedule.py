@@ -19,6 +19,8 @@ OPTIONS = {
     "check": y.choice("blackout", "past"),
     "freeze_message": y.STR,  # template for a post inside the `postlint freeze` window
 }
+# message placeholders this type fills, besides {match} (checked when rules load)
+FIELDS = frozenset({"when", "now", "reason", "start", "end"})
 
 FOREVER = datetime.max.replace(tzinfo=timezone.utc)
 

@@ -32,6 +32,10 @@ OPTIONS = {
     "capitalised_severity": y.choice("none", "info"),  # sentence-initial unknown Capitalised
     "foreign_message": y.STR,  # language-unsure: the post is in none of the brand's languages
 }
+# message placeholders this type fills, besides {match} (checked when rules load)
+FIELDS = frozenset({
+    "language", "hint", "part", "correction", "instead", "guess", "other", "languages",
+})
 
 CHUNK = regex.compile(r"[\w'’\-]+")  # a word with anything glued to it (digits: a code)
 EMAIL = regex.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
