@@ -80,12 +80,13 @@ def check(path: str) -> None:
     import recurring_ical_events
 
     calendar = load(path)
-    start, end = datetime(2000, 1, 1, tzinfo=timezone.utc), datetime(2000, 1, 2, tzinfo=timezone.utc)
+    end = datetime(2000, 1, 2, tzinfo=timezone.utc)
     _check_recurrences(calendar, end, path)
     try:
-        recurring_ical_events.of(calendar).between(start, end)
+        recurring_ical_events.of(calendar).between(end - timedelta(days=1), end)
     except Exception as exc:
-        raise UsageError(f"blackout_calendar: cannot expand events ({_reason(exc)})", path) from None
+        raise UsageError(f"blackout_calendar: cannot expand events ({_reason(exc)})",
+                         path) from None
 
 
 def _check_recurrences(calendar: Any, end: datetime, path: str) -> None:
@@ -188,7 +189,8 @@ def _month(path: str, tzkey: str, year: int, month: int) -> tuple[Window, ...]:
     try:
         events = recurring_ical_events.of(calendar).between(first, following)
     except Exception as exc:
-        raise UsageError(f"blackout_calendar: cannot expand events ({_reason(exc)})", path) from None
+        raise UsageError(f"blackout_calendar: cannot expand events ({_reason(exc)})",
+                         path) from None
     windows = (_window(e, tz, path) for e in events)
     return tuple(w for w in windows if w is not None)
 

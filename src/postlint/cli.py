@@ -195,7 +195,8 @@ def explain(rule_id, rule_dirs) -> None:
     if rule is None:
         from .yamlfile import did_you_mean
 
-        _fail(UsageError(f"no rule {rule_id!r}{did_you_mean(rule_id, by_id)}; `postlint rules` lists them"))
+        hint = did_you_mean(rule_id, by_id)
+        _fail(UsageError(f"no rule {rule_id!r}{hint}; `postlint rules` lists them"))
         return
     click.echo(f"{rule.id}  ({rule.category}, {rule.severity}, type {rule.type})\n")
     click.echo(rule.summary + "\n")
@@ -241,8 +242,8 @@ def _named(folder: Path) -> str:
 @click.option("--until", metavar="WHEN",
               help="End of the freeze: ISO 8601 (config timezone if no offset) or a duration (6h, 2d); "
                    "default: until `postlint unfreeze`.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE", hidden=True,
-              help="Older spelling: freeze the folder of FILE.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+              hidden=True, help="Older spelling: freeze the folder of FILE.")
 @click.option("--now", callback=_parse_now, metavar="WHEN", help="ISO 8601 instant the freeze starts.")
 def freeze(path, reason, until, config_file, now) -> None:
     """Pause publishing: every post in PATH (default: here) or below, scheduled from now on, is
@@ -264,8 +265,8 @@ def freeze(path, reason, until, config_file, now) -> None:
 
 @main.command()
 @click.argument("path", default=".", type=click.Path(file_okay=False), metavar="[PATH]")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE", hidden=True,
-              help="Older spelling: unfreeze the folder of FILE.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+              hidden=True, help="Older spelling: unfreeze the folder of FILE.")
 def unfreeze(path, config_file) -> None:
     """End the freeze that `postlint freeze PATH` started (default: here)."""
     from . import config as config_module
@@ -289,7 +290,8 @@ def unfreeze(path, config_file) -> None:
         import os
 
         others = "; ".join(f"`postlint unfreeze {os.path.relpath(p.parent)}` lifts "
-                           + (f"{f.get('reason')!r}" if f.get("reason") else "it") for p, f in still)
+                           + (f"{f.get('reason')!r}" if f.get("reason") else "it")
+                           for p, f in still)
         message += f" Posts here are still frozen by a folder above: {others}."
     elif lifted.path is not None:
         message += " Publishing resumes."

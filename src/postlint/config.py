@@ -126,10 +126,9 @@ def _load_raw(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], list,
         data = {}
     y.validate(node, SCHEMA, str(path))
     _check_values(data, node, str(path))
-    for i, cal in enumerate(_as_list(data.get("blackout_calendar"))):
-        _as_list(data["blackout_calendar"])[i] = str((path.parent / cal).resolve())
-    if isinstance(data.get("blackout_calendar"), str):
-        data["blackout_calendar"] = [str((path.parent / data["blackout_calendar"]).resolve())]
+    if data.get("blackout_calendar"):  # relative to this config, whoever extends it
+        data["blackout_calendar"] = [_beside(path, str(cal), node, "blackout_calendar")
+                                     for cal in _as_list(data["blackout_calendar"])]
     _resolve_word_lists(data, node, path)
     if data.get("blackout_calendar"):  # a missing or broken .ics fails the run now, naming it
         from . import calendars
@@ -174,6 +173,15 @@ def _resolve_word_lists(data: dict[str, Any], node: Any, path: Path) -> None:
         files[lang] = resolved
 
 
+def _beside(config: Path, name: str, node: Any, key: str) -> str:
+    """The absolute path of a file a config names relative to itself."""
+    try:
+        return str((config.parent / name).resolve())
+    except (OSError, ValueError):  # a NUL byte, a name too long
+        raise UsageError(f"{key}: not a valid file name: {excerpt(name)}", str(config),
+                         y.find_line(node, key)) from None
+
+
 def _not_a_file(target: Path, name: str) -> str | None:
     """Why the file a config names cannot be read ("no such file 'x'"), or None if it can.
 
@@ -182,9 +190,12 @@ def _not_a_file(target: Path, name: str) -> str | None:
     try:
         if target.is_file():
             return None
-        return f"{excerpt(name)} is not a regular file" if target.exists() else f"no such file {excerpt(name)}"
+        if target.exists():
+            return f"{excerpt(name)} is not a regular file"
+        return f"no such file {excerpt(name)}"
     except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL byte
-        return f"{excerpt(name)} cannot be read ({getattr(exc, 'strerror', None) or 'not a valid path'})"
+        why = getattr(exc, "strerror", None) or "not a valid path"
+        return f"{excerpt(name)} cannot be read ({why})"
 
 
 def _items(node: Any, key: str) -> list:

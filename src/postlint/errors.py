@@ -37,5 +37,14 @@ class UsageError(Exception):
     def __str__(self) -> str:
         where = ""
         if self.path:
-            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
-        return f"{where}{self.message}"
+            path = _shown_path(str(self.path))
+            where = f"{path}:{self.line}: " if self.line else f"{path}: "
+        return " ".join(f"{where}{self.message}".splitlines())  # always one line on stderr
+
+
+def _shown_path(path: str) -> str:
+    """A path for the start of a message: a config can name a 3,000-character path, or one
+    with control characters in it, and either would swamp or break the one-line message."""
+    if not path.isprintable():
+        path = repr(path)[1:-1]
+    return path if len(path) <= 200 else path[:200] + "…"

@@ -31,11 +31,14 @@ def read_bytes(path: Path | str, limit: int, what: str = "file") -> bytes:
         raise UsageError(f"{what} not found", str(path)) from None
     except OSError as exc:
         raise UsageError(f"cannot read {what}: {exc.strerror or exc}", str(path)) from None
+    except ValueError:  # a NUL byte in the name
+        raise UsageError(f"cannot read {what}: not a valid file name", str(path)) from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise UsageError(f"{what} is not a regular file (postlint reads no devices, FIFOs "
+                         "or folders)", str(path))
     with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise UsageError(f"{what} is not a regular file (postlint reads no devices, FIFOs "
-                             "or folders)", str(path))
         if info.st_size > limit:
             raise UsageError(f"{what} is larger than {_size(limit)}", str(path))
         try:

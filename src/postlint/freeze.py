@@ -115,7 +115,8 @@ def unfreeze(folder: Path) -> Lifted:
         try:
             path.unlink()
         except OSError as exc:
-            raise UsageError(f"cannot delete the freeze file: {exc.strerror or exc}", str(path)) from None
+            raise UsageError(f"cannot delete the freeze file: {exc.strerror or exc}",
+                             str(path)) from None
         return Lifted(path, reason)
     config = config_module.find_config(folder)
     if config is None:
@@ -152,7 +153,8 @@ def _without_freeze(text: str, path: Path) -> tuple[str, str | None]:
     lines = text.splitlines(keepends=True)
     begin = next((i for i, line in enumerate(lines) if line.rstrip() == BEGIN), None)
     if begin is not None:
-        end = next((i for i in range(begin, len(lines)) if lines[i].rstrip() == END), len(lines) - 1)
+        end = next((i for i in range(begin, len(lines)) if lines[i].rstrip() == END),
+                   len(lines) - 1)
         return "".join(lines[:begin] + lines[end + 1:]), reason
     for key, value in node.value:
         if getattr(key, "value", None) == "freeze":

@@ -128,7 +128,8 @@ def builtin_rules_dir() -> Path:
 def rule_files(directory: Path) -> list[Path]:
     """Every YAML file below `directory`; one that is not a regular file (a FIFO, a link to
     /dev/zero) is listed too, so that reading it fails the run with its name."""
-    return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and not p.is_dir())
+    return sorted(p for p in directory.rglob("*")
+                  if p.suffix in (".yaml", ".yml") and not p.is_dir())
 
 
 def _read_text(path: Path) -> tuple[str, str]:
@@ -210,7 +211,8 @@ def _missing(key: str, item: dict[str, Any], schema: dict[str, Any], name: str, 
     """`needs 'type'`, or the typo that was meant to be it (`tpye`)."""
     typo = y.closest(key, [str(k) for k in item if k not in schema])
     if typo is not None:
-        return UsageError(f"{name}: unknown key {excerpt(typo)} (did you mean {key!r}?)", where, line)
+        return UsageError(f"{name}: unknown key {excerpt(typo)} (did you mean {key!r}?)",
+                          where, line)
     return UsageError(f"{name} needs {key!r}", where, line)
 
 

@@ -118,7 +118,7 @@ def run(
     linter = _Linter(settings, rules)
     from .language import known_languages
 
-    languages = cache(lambda: known_languages(settings.rule_dirs))  # read only if a config lists some
+    languages = cache(lambda: known_languages(settings.rule_dirs))  # read if a config lists some
     resolver = ConfigResolver(config_file, check=lambda config: check_languages(config, languages))
     errors: list[UsageError] = []
     summary = Summary()

@@ -64,13 +64,18 @@ def load(path: Path | str, text: str | None = None) -> tuple[Any, yaml.Node | No
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
+    except yaml.reader.ReaderError as exc:  # a control character: no mark, only a position
+        raise UsageError(f"invalid YAML: character #x{exc.character:04x} is not allowed "
+                         f"(control characters must be escaped in double quotes)", str(path),
+                         text.count("\n", 0, exc.position) + 1) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         message = problem if isinstance(exc, BadValue) else f"invalid YAML: {_short(problem)}"
         raise UsageError(message, str(path), mark.line + 1 if mark else None) from None
     except RecursionError:  # the pure-Python loader composes nodes recursively
-        raise UsageError(f"invalid YAML: nested more than {MAX_DEPTH} levels deep", str(path)) from None
+        raise UsageError(f"invalid YAML: nested more than {MAX_DEPTH} levels deep",
+                         str(path)) from None
     finally:
         loader.dispose()
     return data, node
