@@ -243,3 +243,16 @@ def test_messages_quote_at_most_an_excerpt_of_the_file(write, core):
         write("c/.postlint.yaml", text)
         error = one_line_error(core(str(write("c/p.txt", "hi\n"))), ".postlint.yaml")
         assert "A" * 61 not in error, error
+
+
+@pytest.mark.parametrize("text, complaint", [
+    ("timezone: UTC\nbrand: {name: \"Acme\x1f\"}\n", ":2: invalid YAML: character #x001f is not allowed"),
+    ("blackout_calendar: ['']\n", "is not a regular file"),  # the config's own folder
+    ("blackout_calendar: \"crisis\\0.ics\"\n", ":1: blackout_calendar: not a valid file name: 'crisis\\x00.ics'"),
+    ("extends: \"base\\0.yaml\"\n", ":1: extends: no such file 'base\\x00.yaml'"),
+], ids=["control-character", "empty-calendar-path", "nul-in-calendar", "nul-in-extends"])
+def test_odd_characters_and_paths_are_one_line(write, core, text, complaint):
+    """Found by the fuzz tests: a two-line YAML reader message, and tracebacks for a calendar
+    path that is the config's folder or holds a NUL byte."""
+    write("c/.postlint.yaml", text)
+    assert complaint in one_line_error(core(str(write("c/p.txt", "hi\n"))), "postlint: ")
