@@ -234,3 +234,13 @@ def test_rule_files_that_are_not_regular_files_or_too_large_are_not_read(write, 
     os.mkfifo(tmp_path / "r" / "pipe.yaml")  # reading it would block the run forever
     assert "pipe.yaml: rule file is not a regular file" in failed_once(
         cli("rules", "--rules", str(tmp_path / "r")))
+
+
+def test_rule_and_data_file_messages_quote_only_an_excerpt(write, cli, check, tmp_path):
+    secret = "(" + "s3cr3t" * 500
+    write("r/x.yaml", RULE.replace("[cheap]", json.dumps([secret])) + "    summary: s\n    message: m\n")
+    line = failed_once(cli("rules", "--rules", str(tmp_path / "r")))  # patterns compile on load
+    assert "bad pattern" in line and "s3cr3t" * 11 not in line
+    write("r/x.yaml", f"kind: promotion\ncues:\n  {'k' * 3000}:\n    - {{label: x}}\n")
+    line = failed_once(check("--rules", str(tmp_path / "r"), str(write("p.txt", "Shop now!\n"))))
+    assert "x.yaml" in line and len(line) < 600

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 EXCERPT = 60  # characters of a user's file that an error message may quote
+LONGEST = 400  # characters of a message: a safety net for a value quoted without `excerpt`
 
 
 def excerpt(value: object, limit: int = EXCERPT, quote: bool = True) -> str:
@@ -39,7 +40,8 @@ class UsageError(Exception):
         if self.path:
             path = _shown_path(str(self.path))
             where = f"{path}:{self.line}: " if self.line else f"{path}: "
-        return " ".join(f"{where}{self.message}".splitlines())  # always one line on stderr
+        message = self.message if len(self.message) <= LONGEST else self.message[:LONGEST] + "…"
+        return " ".join(f"{where}{message}".splitlines())  # always one line on stderr
 
 
 def _shown_path(path: str) -> str:

@@ -280,7 +280,7 @@ def _build(item: dict[str, Any], line: int, path: Path, compile_options: bool = 
         try:
             options = prepare(options)
         except ValueError as exc:
-            raise UsageError(f"rule {item['id']!r}: {exc}", str(path), line) from None
+            raise UsageError(f"rule {excerpt(item['id'])}: {exc}", str(path), line) from None
     return Rule(
         id=item["id"],
         type=item["type"],

@@ -12,6 +12,7 @@ from typing import Any, Iterator
 import regex
 
 from .. import yamlfile as y
+from ..errors import excerpt
 from ..model import Finding, Post, Severity
 
 OPTIONS = {
@@ -32,7 +33,7 @@ def prepare(options: dict[str, Any]) -> dict[str, Any]:
         try:
             compiled.append(regex.compile(source, flags))
         except regex.error as exc:
-            raise ValueError(f"bad pattern {source!r}: {exc}") from None
+            raise ValueError(f"bad pattern {excerpt(source)}: {exc}") from None
     return {**options, "compiled": compiled}
 
 
