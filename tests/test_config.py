@@ -249,7 +249,7 @@ def test_messages_quote_at_most_an_excerpt_of_the_file(write, core):
     ("timezone: UTC\nbrand: {name: \"Acme\x1f\"}\n", ":2: invalid YAML: character #x001f is not allowed"),
     ("blackout_calendar: ['']\n", "is not a regular file"),  # the config's own folder
     ("blackout_calendar: \"crisis\\0.ics\"\n", ":1: blackout_calendar: not a valid file name: 'crisis\\x00.ics'"),
-    ("extends: \"base\\0.yaml\"\n", ":1: extends: no such file 'base\\x00.yaml'"),
+    ("extends: \"base\\0.yaml\"\n", ":1: extends: 'base\\x00.yaml' is not a valid file name"),
 ], ids=["control-character", "empty-calendar-path", "nul-in-calendar", "nul-in-extends"])
 def test_odd_characters_and_paths_are_one_line(write, core, text, complaint):
     """Found by the fuzz tests: a two-line YAML reader message, and tracebacks for a calendar

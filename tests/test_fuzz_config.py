@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -123,6 +124,7 @@ def assert_clean_outcome(run, where: str) -> None:
     examples reach both valid files and every kind of error.
     """
     event(f"exit {run.exit_code}")
+    assert "internal error" not in run.stderr, run.stderr
     if run.exit_code in (0, 1):
         return
     assert run.exit_code == 2, (run.exit_code, run.stderr)
@@ -131,9 +133,16 @@ def assert_clean_outcome(run, where: str) -> None:
     assert where in lines[0] or "--" in lines[0], lines[0]
 
 
+@pytest.fixture
+def debug(monkeypatch):
+    """Crashes propagate (the CLI would turn them into one line, and a rule's error into a
+    finding): any exception fails the example."""
+    monkeypatch.setenv("POSTLINT_DEBUG", "1")
+
+
 @FUZZ
 @given(content=configs)
-def test_any_config_ends_in_a_result_or_one_line(content, tmp_path, cli):
+def test_any_config_ends_in_a_result_or_one_line(content, tmp_path, cli, debug):
     config = tmp_path / "brand" / ".postlint.yaml"
     config.parent.mkdir(exist_ok=True)
     if isinstance(content, bytes):
@@ -148,7 +157,7 @@ def test_any_config_ends_in_a_result_or_one_line(content, tmp_path, cli):
 
 @FUZZ
 @given(content=rule_files)
-def test_any_rule_file_ends_in_a_result_or_one_line(content, tmp_path, cli):
+def test_any_rule_file_ends_in_a_result_or_one_line(content, tmp_path, cli, debug):
     rules = tmp_path / "rules"
     rules.mkdir(exist_ok=True)
     (rules / "fuzz.yaml").write_text(content, encoding="utf-8", errors="surrogatepass")

@@ -6,6 +6,7 @@ failed (bad option, config, rule file or unreadable input), with one line on std
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -51,7 +52,31 @@ rules_option = click.option("--rules", "rule_dirs", multiple=True, metavar="DIR"
                             help="Load extra YAML rule files from DIR (repeatable).")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """A crash (a bug in postlint) exits 2 with one line, like any failed run: never 1,
+    which means "findings" to CI, and never a traceback in the log. POSTLINT_DEBUG=1 shows
+    the traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except UsageError as exc:  # a command that did not catch its own
+            _fail(exc)
+        except Exception as exc:
+            if os.environ.get("POSTLINT_DEBUG"):
+                raise
+            from .errors import excerpt
+
+            click.echo(f"postlint: internal error ({type(exc).__name__}: "
+                       f"{excerpt(exc, 200, quote=False)}); please report it "
+                       "(POSTLINT_DEBUG=1 shows where)", err=True)
+            sys.exit(EXIT_FAILED)
+        return None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="postlint")
 def main() -> None:
     """Lint social-media posts before they are published."""

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from . import files
 from . import yamlfile as y
 from .errors import UsageError, excerpt
 from .model import SEVERITY_NAMES, Severity
@@ -187,15 +188,14 @@ def _not_a_file(target: Path, name: str) -> str | None:
 
     Only regular files: a FIFO would block the run and /dev/zero would never end.
     """
-    try:
-        if target.is_file():
-            return None
-        if target.exists():
-            return f"{excerpt(name)} is not a regular file"
+    found = files.kind(target)
+    if found == "file":
+        return None
+    if found == "missing":
         return f"no such file {excerpt(name)}"
-    except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL byte
-        why = getattr(exc, "strerror", None) or "not a valid path"
-        return f"{excerpt(name)} cannot be read ({why})"
+    if found == "invalid":  # a name too long for the file system, a NUL byte
+        return f"{excerpt(name)} is not a valid file name"
+    return f"{excerpt(name)} is not a regular file"
 
 
 def _items(node: Any, key: str) -> list:
@@ -316,7 +316,8 @@ def build(data: dict[str, Any], path: str | None = None, refs: list | None = Non
 
 
 def load(path: Path) -> Config:
-    if not path.exists():  # the first thing a mistyped --config meets: say it plainly
+    found = files.kind(path)
+    if found in ("missing", "invalid"):  # the first thing a mistyped --config meets
         raise UsageError(f"config file {excerpt(str(path))} not found{_nearby(path)}")
     data, refs, languages = _load_raw(path, ())
     return build(data, str(path), refs, languages)
@@ -345,7 +346,8 @@ def find_freezes(folder: Path) -> tuple[Path, ...]:
     freeze of the whole repository must still reach all of them.
     """
     folder = folder.resolve()
-    return tuple(p for p in (c / FREEZE_NAME for c in (folder, *folder.parents)) if p.exists())
+    return tuple(p for p in (c / FREEZE_NAME for c in (folder, *folder.parents))
+                 if files.kind(p) != "missing")
 
 
 def load_freeze(path: Path) -> dict[str, Any]:

@@ -50,6 +50,21 @@ def read_bytes(path: Path | str, limit: int, what: str = "file") -> bytes:
     return data
 
 
+def kind(path: Path | str) -> str:
+    """What is at `path`: "file" (a regular one), "folder", "other" (a device, a FIFO),
+    "missing", or "invalid" for a name the system refuses (too long, a NUL byte), for which
+    pathlib's exists() and is_file() raise instead of answering."""
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return "missing"
+    except (OSError, ValueError):
+        return "invalid"
+    if stat.S_ISREG(mode):
+        return "file"
+    return "folder" if stat.S_ISDIR(mode) else "other"
+
+
 def read_text(path: Path | str, limit: int, what: str = "file") -> str:
     """`read_bytes` decoded as UTF-8 (a BOM is dropped); undecodable bytes are one line too."""
     data = read_bytes(path, limit, what)

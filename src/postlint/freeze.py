@@ -28,6 +28,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 
 from . import config as config_module
+from . import files
 from . import yamlfile as y
 from .errors import UsageError, excerpt
 
@@ -83,7 +84,7 @@ def freeze(folder: Path, reason: str, until: str | None, now: datetime) -> Freez
     """Write (or replace) the freeze file of `folder`."""
     if not reason.strip():
         raise UsageError("--reason must not be empty: say why publishing is paused")
-    if not folder.is_dir():
+    if files.kind(folder) != "folder":
         raise UsageError("no such folder", str(folder))
     tz = _timezone(folder)
     now = now.replace(microsecond=0)  # a time people read and compare, not a timestamp
@@ -106,8 +107,10 @@ def unfreeze(folder: Path) -> Lifted:
 
     Lifted(None, None) when there was nothing to lift (not an error).
     """
+    if files.kind(folder) != "folder":
+        raise UsageError("no such folder", str(folder))
     path = freeze_file(folder)
-    if path.exists():
+    if files.kind(path) != "missing":
         try:
             reason = str(config_module.load_freeze(path).get("reason") or "") or None
         except UsageError:
@@ -138,9 +141,7 @@ def unfreeze(folder: Path) -> Lifted:
 
 
 def _read(path: Path) -> str:
-    from .files import CONFIG_LIMIT, read_text
-
-    return read_text(path, CONFIG_LIMIT, "config")
+    return files.read_text(path, files.CONFIG_LIMIT, "config")
 
 
 def _without_freeze(text: str, path: Path) -> tuple[str, str | None]:

@@ -23,7 +23,7 @@ import yaml
 
 from . import yamlfile as y
 from .errors import UsageError, excerpt
-from .files import CONFIG_LIMIT, read_bytes
+from .files import CONFIG_LIMIT, kind, read_bytes
 from .model import CATEGORIES, SEVERITY_NAMES, TOPICS, Finding, Post, Severity
 
 COMMON: dict[str, Any] = {
@@ -326,7 +326,7 @@ def load_rules(extra_dirs: Iterable[Path] = (), prepare: bool = True) -> list[Ru
     """Built-in rules, then user rules; a user rule with a built-in id replaces it."""
     by_id: dict[str, Rule] = {}
     for directory in rule_dirs(extra_dirs):
-        if not directory.is_dir():
+        if kind(directory) != "folder":
             raise UsageError("rules directory not found", str(directory))
         for path in rule_files(directory):
             for rule in load_file(path, prepare):
