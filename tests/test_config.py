@@ -256,3 +256,14 @@ def test_odd_characters_and_paths_are_one_line(write, core, text, complaint):
     path that is the config's folder or holds a NUL byte."""
     write("c/.postlint.yaml", text)
     assert complaint in one_line_error(core(str(write("c/p.txt", "hi\n"))), "postlint: ")
+
+
+def test_names_the_system_refuses_are_one_line(write, cli, core):
+    """pathlib's exists() raises for a name too long for the file system: not a traceback."""
+    post = str(write("p.txt", "hi\n"))
+    long = "a" * 5000
+    assert "config file 'aaaa" in one_line_error(core("--config", long, post), "not found")
+    assert "rules directory not found" in one_line_error(core("--rules", long, post), "aaaa")
+    for command in (["freeze", "--reason", "x", long], ["unfreeze", long]):
+        run = cli(*command)
+        assert "no such folder" in one_line_error(run, "aaaa") and len(run.stderr) < 400
