@@ -26,7 +26,7 @@ from postlint.ruletypes.dates import DATA as DATES_DATA
 from postlint.ruletypes.spelling import WORDS_FILE
 
 EXPLORE = os.environ.get("POSTLINT_FUZZ") == "explore"
-FUZZ = settings(max_examples=1500 if EXPLORE else 40, derandomize=not EXPLORE, deadline=None,
+FUZZ = settings(max_examples=1500 if EXPLORE else 30, derandomize=not EXPLORE, deadline=None,
                 database=None,  # nothing written into the working copy
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 # The sensitive and profanity rules read no config and build spaCy lemma tables into the
@@ -91,7 +91,40 @@ def block(keys: list[str], required: dict[str, st.SearchStrategy[str]] | None = 
         f"{indent}{k}: {v}\n" for k, v in {**parts[0], **parts[1]}.items()))
 
 
+# Plausible values for schema-shaped configs: most random configs fail validation at the
+# first key, and the code after validation (merging, building, the rules that read a config)
+# deserves random input too.
+PLAUSIBLE = ["Acme", "'@acme'", "'#AcmeCoffee'", "en", "es", "nb", "no", "en-GB", "xx", "Europe/Oslo",
+             "UTC", "America/New_York", "2025-03-14T00:00:00Z", "2025-03-16", "crisis.ics",
+             "words.txt", "../base.yaml", "platform", "schedule.past", "spelling", "utm_source",
+             "acme.com", "'^MA'", "cheap", "error"]
+# three plausible leaves to one hostile one: a config with many keys must sometimes be valid
+plausible = st.one_of(*[st.sampled_from(PLAUSIBLE)] * 3, scalars)
+
+
+def fitting(spec: object) -> st.SearchStrategy[str]:
+    """YAML flow text that fits `spec` (a yamlfile schema) in shape, with plausible leaves."""
+    if isinstance(spec, dict):
+        return st.fixed_dictionaries({}, optional={k: fitting(v) for k, v in spec.items()}).map(
+            lambda items: "{" + ", ".join(f"{k}: {v}" for k, v in items.items()) + "}")
+    item = getattr(spec, "item", None)
+    describe = getattr(spec, "describe", "")
+    if isinstance(item, tuple):  # one_of
+        return st.one_of(*map(fitting, item))
+    if describe.startswith("a list"):
+        return st.lists(fitting(item), max_size=3).map(lambda items: "[" + ", ".join(items) + "]")
+    if describe.startswith("a mapping of"):
+        return st.dictionaries(plausible, fitting(item), max_size=3).map(
+            lambda items: "{" + ", ".join(f"{k}: {v}" for k, v in items.items()) + "}")
+    if describe.startswith("one of "):
+        return st.one_of(st.sampled_from(describe[len("one of "):].split(", ")), plausible)
+    if "number" in describe:
+        return st.one_of(st.integers(-3, 100).map(str), st.floats(-1, 100).map(repr), plausible)
+    return plausible
+
+
 configs = st.one_of(
+    fitting(SCHEMA),  # one flow mapping: `{languages: [en, xx], links: {timeout: 5}}`
     block(CONFIG_KEYS),
     st.text(max_size=200),  # anything at all, YAML or not
     st.binary(max_size=200),  # not even text
