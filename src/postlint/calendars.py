@@ -77,13 +77,29 @@ def _reason(exc: Exception) -> str:
 
 def check(path: str) -> None:
     """Parse the calendar and expand a little of it, so broken recurrences fail the run early."""
+    end = datetime(2000, 1, 2, tzinfo=timezone.utc)
+    _between(path, end - timedelta(days=1), end)
+
+
+@lru_cache(maxsize=None)
+def _query(path: str) -> Any:
+    """The recurrence query of a calendar, built once: it indexes every event (seconds for a
+    calendar of thousands), and each month a queue touches asks it again."""
     import recurring_ical_events
 
-    calendar = load(path)
-    end = datetime(2000, 1, 2, tzinfo=timezone.utc)
-    _check_recurrences(calendar, end, path)
     try:
-        recurring_ical_events.of(calendar).between(end - timedelta(days=1), end)
+        return recurring_ical_events.of(load(path))
+    except Exception as exc:
+        raise UsageError(f"blackout_calendar: cannot expand events ({_reason(exc)})",
+                         path) from None
+
+
+def _between(path: str, start: datetime, end: datetime) -> list[Any]:
+    """Occurrences between `start` and `end`, after checking that reaching `end` is bounded."""
+    _check_recurrences(load(path), end, path)
+    query = _query(path)
+    try:
+        return query.between(start, end)
     except Exception as exc:
         raise UsageError(f"blackout_calendar: cannot expand events ({_reason(exc)})",
                          path) from None
@@ -178,20 +194,12 @@ def _window(event: Any, tz: tzinfo, source: str) -> Window | None:
 @lru_cache(maxsize=4096)
 def _month(path: str, tzkey: str, year: int, month: int) -> tuple[Window, ...]:
     """Occurrences overlapping one UTC month (plus a day each side), cached: queues cluster."""
-    import recurring_ical_events
     from zoneinfo import ZoneInfo
 
     tz = ZoneInfo(tzkey)
     first = datetime(year, month, 1, tzinfo=timezone.utc) - timedelta(days=1)
     following = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=timezone.utc) + timedelta(days=1)
-    calendar = load(path)
-    _check_recurrences(calendar, following, path)
-    try:
-        events = recurring_ical_events.of(calendar).between(first, following)
-    except Exception as exc:
-        raise UsageError(f"blackout_calendar: cannot expand events ({_reason(exc)})",
-                         path) from None
-    windows = (_window(e, tz, path) for e in events)
+    windows = (_window(e, tz, path) for e in _between(path, first, following))
     return tuple(w for w in windows if w is not None)
 
 
