@@ -244,3 +244,9 @@ def test_bounded_fine_recurrences_still_work_months_apart(write, check):
     run = check(*SELECT, str(path))
     assert run.exit_code == 1, run.stderr
     assert sorted(f["post"] for f in run.json["findings"]) == ["countdown", "march", "september"]
+
+
+def test_a_missing_calendar_names_the_config_line_that_wants_it(write, check):
+    write(".postlint.yaml", "timezone: UTC\nblackout_calendar: [crisis.ics]\n")
+    line = one_line(check(*SELECT, post(write, "p.txt", "2025-03-10T10:00:00Z")))
+    assert line.endswith(".postlint.yaml:2: blackout_calendar: no such file 'crisis.ics'")

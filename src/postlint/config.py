@@ -128,14 +128,18 @@ def _load_raw(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], list,
     y.validate(node, SCHEMA, str(path))
     _check_values(data, node, str(path))
     if data.get("blackout_calendar"):  # relative to this config, whoever extends it
-        data["blackout_calendar"] = [_beside(path, str(cal), node, "blackout_calendar")
-                                     for cal in _as_list(data["blackout_calendar"])]
+        named = [str(cal) for cal in _as_list(data["blackout_calendar"])]
+        data["blackout_calendar"] = [_beside(path, name, node, "blackout_calendar") for name in named]
     _resolve_word_lists(data, node, path)
     if data.get("blackout_calendar"):  # a missing or broken .ics fails the run now, naming it
         from . import calendars
 
-        for cal in data["blackout_calendar"]:
-            calendars.check(cal)
+        for name, cal in zip(named, data["blackout_calendar"]):
+            problem = _not_a_file(Path(cal), name)  # the config's line: the calendar is not there
+            if problem:
+                raise UsageError(f"blackout_calendar: {problem}", str(path),
+                                 y.find_line(node, "blackout_calendar"))
+            calendars.check(cal)  # the calendar's own problems name the calendar
     refs = []
     rules = data.get("rules") or {}
     for i, rule_id in enumerate(rules.get("disable") or []):
