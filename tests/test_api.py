@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import postlint
+from postlint.errors import UsageError
 
 ROOT = Path(__file__).resolve().parents[1]
 CORE = ("input", "platform", "schedule")
@@ -57,3 +58,13 @@ def test_dask_example_runs_on_a_real_local_cluster(tmp_path):
     too_long = [f for f in findings if f["rule"] == "platform.too-long"]
     assert sorted(f["post"] for f in too_long) == sorted(f"p{i}" for i in range(0, 400, 4))
     assert proc.stderr.strip().endswith(f"{len(findings)} findings")
+
+
+def test_unknown_languages_are_refused_as_in_the_cli(tmp_path):
+    config = tmp_path / ".postlint.yaml"
+    config.write_text("languages: [en, englsh]\n")
+    with pytest.raises(UsageError, match=r":1: languages: unknown language 'englsh' \(did you mean 'en'\?\)"):
+        postlint.lint([postlint.make_post("hi")], postlint.load_config(config), options=NOW)
+    options = postlint.Options(now=NOW.now, offline=True, lang="klingon")
+    with pytest.raises(UsageError, match="lang: unknown language 'klingon'"):
+        postlint.lint([postlint.make_post("hi")], options=options)

@@ -144,3 +144,35 @@ def test_installed_console_script_in_a_real_process(queue, tmp_path):
                             capture_output=True, text=True, timeout=120)
     assert broken.returncode == 2
     assert broken.stderr.startswith("postlint: ") and "Traceback" not in broken.stderr
+
+
+def test_min_severity_says_what_it_hid(queue, cli):
+    """The run fails on findings the report does not show: stderr says so (not with --quiet)."""
+    args = ["check", *CORE, "--now", "2025-01-01T00:00:00Z", "--format", "json"]
+    run = cli(*args, "--min-severity", "critical", "--fail-on", "warning", queue)
+    assert run.exit_code == 1 and [f["rule"] for f in json.loads(run.stdout)["findings"]] == ["schedule.blackout"]
+    assert run.stderr.splitlines()[0] == (
+        "2 findings below critical hidden by --min-severity (2 of them at or above --fail-on)")
+    run = cli(*args, "--min-severity", "error", queue)  # the hidden warning does not fail the run
+    assert run.stderr.splitlines()[0] == "1 finding below error hidden by --min-severity"
+    assert "hidden" not in cli(*args, queue).stderr  # nothing hidden, nothing said
+    assert cli(*args, "--quiet", "--min-severity", "critical", queue).stderr == ""
+
+
+def test_a_crash_exits_2_with_one_line_not_1_with_a_traceback(write, cli, monkeypatch):
+    """A bug anywhere must not look like "findings" (exit 1) to CI. The bug is injected where
+    no narrower guard catches it: while the rules are configured for a config."""
+    import postlint.runner
+
+    def broken(*args, **kwargs):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(postlint.runner, "configure", broken)
+    monkeypatch.delenv("POSTLINT_DEBUG", raising=False)
+    run = cli("check", "--quiet", str(write("p.txt", "hi\n")))
+    assert run.exit_code == 2 and "Traceback" not in run.stderr
+    assert run.stderr.strip() == ("postlint: internal error (KeyError: 'boom'); please report it "
+                                  "(POSTLINT_DEBUG=1 shows where)")
+    monkeypatch.setenv("POSTLINT_DEBUG", "1")
+    with pytest.raises(KeyError):
+        cli("check", "--quiet", str(write("p.txt", "hi\n")))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
+import pytest
+
 LONG_X = "---\nplatform: x\nscheduled_at: 2020-01-01T10:00:00\n---\n" + "z" * 300 + "\n"
 
 
@@ -124,3 +128,142 @@ def test_init_writes_a_valid_starter(cli, tmp_path, monkeypatch, write):
     assert run.exit_code == 2 and "already exists" in run.stderr
     post = write("p.txt", "Hello from Acme\n")
     assert cli("check", "--quiet", str(post)).exit_code == 0  # the starter config loads
+
+
+# --- hardening (issue 16): every bad config is one line with file and line, exit 2 ---------
+
+
+def one_line_error(run, where: str) -> str:
+    """The run failed (exit 2) with exactly one line on stderr that contains `where`."""
+    assert run.exit_code == 2, (run.exit_code, run.stderr)
+    assert "Traceback" not in run.stderr
+    [line] = run.stderr.strip().splitlines()
+    assert line.startswith("postlint: ") and where in line, line
+    return line
+
+
+@pytest.mark.parametrize("text, line, complaint", [
+    ("blackout:\n  - {start: 2025-13-01, end: 2026-01-01}\n", 2, "invalid value '2025-13-01': month"),
+    ("blackout:\n  - start: 2025-02-30\n    end: 2025-03-30\n", 2, "invalid value '2025-02-30': day"),
+    ("timezone: UTC\nlinks:\n  timeout: !!float x\n", 3, "invalid value 'x'"),
+    ("schedule: {max_per_hour: 1" + "0" * 5000 + "}\n", 1, "Exceeds the limit (4300 digits)"),
+    ("freeze: {since: !!timestamp soon}\n", 1, "invalid value 'soon': not a valid timestamp"),
+], ids=["month-13", "february-30", "float-x", "5000-digits", "timestamp-soon"])
+def test_values_the_safe_loader_rejects_after_parsing(write, core, text, line, complaint):
+    write("c/.postlint.yaml", text)
+    error = one_line_error(core(str(write("c/p.txt", "hi\n"))), f".postlint.yaml:{line}: ")
+    assert complaint in error and len(error) < 300  # the 5,000 digits are not echoed
+
+
+@pytest.mark.parametrize("value", ["1.0e+400", ".inf", ".nan", "1" + "0" * 400],
+                         ids=["1e400", "inf", "nan", "400-digits"])
+def test_numbers_too_large_to_use_are_refused(write, core, value):
+    write("c/.postlint.yaml", f"links:\n  timeout: {value}\n")
+    error = one_line_error(core(str(write("c/p.txt", "hi\n"))), ".postlint.yaml:2: ")
+    assert "links.timeout must be a number" in error
+
+
+def test_deeply_nested_yaml_is_refused_not_a_crash(write, core):
+    write("c/.postlint.yaml", "brand: " + "[" * 50_000 + "]" * 50_000 + "\n")
+    assert "nested more than 1000 levels" in one_line_error(core(str(write("c/p.txt", "hi\n"))),
+                                                            ".postlint.yaml:1: ")
+
+
+def test_blackout_that_ends_before_it_starts(write, core):
+    write("c/.postlint.yaml", "timezone: Europe/Oslo\nblackout:\n"
+          "  - {start: 2025-03-14T00:00:00, end: 2025-03-10T00:00:00, reason: typo}\n")
+    error = one_line_error(core(str(write("c/p.txt", "hi\n"))), ".postlint.yaml:3: ")
+    assert "blackout[0]: end 2025-03-10T00:00:00+01:00 is not after start" in error
+
+
+def test_unknown_language_in_config_names_file_line_and_the_code_meant(write, core):
+    write("c/.postlint.yaml", "languages:\n  - en\n  - english\n")
+    error = one_line_error(core(str(write("c/p.txt", "hi\n"))), ".postlint.yaml:3: ")
+    assert error.endswith("languages: unknown language 'english' (did you mean 'en'?)")
+    write("d/.postlint.yaml", "languages: [en, xx]\n")
+    error = one_line_error(core(str(write("d/p.txt", "hi\n"))), ".postlint.yaml:1: ")
+    assert "unknown language 'xx'; known: en, es, nb, pl" in error
+    write("e/.postlint.yaml", "languages: [no, nob, en-GB, es_MX]\n")  # aliases and regions
+    assert core(str(write("e/p.txt", "hi\n"))).exit_code == 0
+
+
+def test_language_of_a_base_config_is_checked_unless_the_brand_replaces_the_list(write, core):
+    write("base.yaml", "languages: [en, klingon]\n")
+    write("a/.postlint.yaml", "extends: ../base.yaml\n")
+    assert "base.yaml:1: languages: unknown language 'klingon'" in one_line_error(
+        core(str(write("a/p.txt", "hi\n"))), "klingon")
+    write("b/.postlint.yaml", "extends: ../base.yaml\nlanguages: [en]\n")
+    assert core(str(write("b/p.txt", "hi\n"))).exit_code == 0
+
+
+def test_language_added_as_data_is_known(write, core, tmp_path):
+    write("langs/da.yaml", "kind: languages\nlanguages:\n  da: {name: Danish, detect: false}\n")
+    write("c/.postlint.yaml", "languages: [en, da]\n")
+    post = str(write("c/p.txt", "hi\n"))
+    assert core(post).exit_code == 2
+    assert core("--rules", str(tmp_path / "langs"), post).exit_code == 0
+
+
+def test_lang_option_must_name_a_known_language(write, core):
+    post = str(write("p.txt", "hi\n"))
+    assert one_line_error(core("--lang", "english", post), "--lang") == (
+        "postlint: --lang: unknown language 'english' (did you mean 'en'?)")
+    assert core("--lang", "nob", post).exit_code == 0
+    assert core("--lang", "en-GB", post).exit_code == 0
+
+
+def test_missing_config_option_is_named_plainly(write, core, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    post = str(write("p.txt", "hi\n"))
+    assert one_line_error(core("--config", "nope.yaml", post), "nope") == (
+        "postlint: config file 'nope.yaml' not found")
+    write(".postlint.yml", "languages: [en]\n")
+    assert one_line_error(core("--config", ".postlint.yaml", post), "not found").endswith(
+        "config file '.postlint.yaml' not found (did you mean '.postlint.yml'?)")
+
+
+def test_configs_that_are_not_regular_files_or_too_large_are_not_read(write, core, tmp_path):
+    post = str(write("p.txt", "hi\n"))
+    assert "not a regular file" in one_line_error(core("--config", "/dev/zero", post), "/dev/zero")
+    os.mkfifo(tmp_path / "fifo.yaml")  # opening a FIFO for reading blocks until a writer comes
+    assert "not a regular file" in one_line_error(core("--config", str(tmp_path / "fifo.yaml"), post),
+                                                  "fifo.yaml")
+    for target in ("fifo.yaml", "/dev/zero"):
+        write("c/.postlint.yaml", f"timezone: UTC\nextends: {'../' + target if target[0] != '/' else target}\n")
+        error = one_line_error(core(str(write("c/p.txt", "hi\n"))), ".postlint.yaml:2: ")
+        assert "is not a regular file" in error
+    write("big/.postlint.yaml", "# padding\n" * 110_000)
+    assert "larger than 1 MB" in one_line_error(core(str(write("big/p.txt", "hi\n"))), ".postlint.yaml")
+
+
+def test_messages_quote_at_most_an_excerpt_of_the_file(write, core):
+    secret = "A" * 5000
+    for text in (f"{secret}: 1\n", f"timezone: {secret}\n", f"rules:\n  disable: [{secret}]\n",
+                 f"blackout:\n  - {{start: '{secret}', end: 2025-01-01}}\n", f"extends: {secret}\n"):
+        write("c/.postlint.yaml", text)
+        error = one_line_error(core(str(write("c/p.txt", "hi\n"))), ".postlint.yaml")
+        assert "A" * 61 not in error, error
+
+
+@pytest.mark.parametrize("text, complaint", [
+    ("timezone: UTC\nbrand: {name: \"Acme\x1f\"}\n", ":2: invalid YAML: character #x001f is not allowed"),
+    ("blackout_calendar: ['']\n", "is not a regular file"),  # the config's own folder
+    ("blackout_calendar: \"crisis\\0.ics\"\n", ":1: blackout_calendar: not a valid file name: 'crisis\\x00.ics'"),
+    ("extends: \"base\\0.yaml\"\n", ":1: extends: 'base\\x00.yaml' is not a valid file name"),
+], ids=["control-character", "empty-calendar-path", "nul-in-calendar", "nul-in-extends"])
+def test_odd_characters_and_paths_are_one_line(write, core, text, complaint):
+    """Found by the fuzz tests: a two-line YAML reader message, and tracebacks for a calendar
+    path that is the config's folder or holds a NUL byte."""
+    write("c/.postlint.yaml", text)
+    assert complaint in one_line_error(core(str(write("c/p.txt", "hi\n"))), "postlint: ")
+
+
+def test_names_the_system_refuses_are_one_line(write, cli, core):
+    """pathlib's exists() raises for a name too long for the file system: not a traceback."""
+    post = str(write("p.txt", "hi\n"))
+    long = "a" * 5000
+    assert "config file 'aaaa" in one_line_error(core("--config", long, post), "not found")
+    assert "rules directory not found" in one_line_error(core("--rules", long, post), "aaaa")
+    for command in (["freeze", "--reason", "x", long], ["unfreeze", long]):
+        run = cli(*command)
+        assert "no such folder" in one_line_error(run, "aaaa") and len(run.stderr) < 400

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import time
+
+import pytest
 
 USER_RULE = """\
 rules:
@@ -63,7 +67,7 @@ def test_rule_file_unknown_key_unknown_type_missing_key(write, cli, tmp_path):
     base = "rules:\n  - id: a.b\n    type: {type}\n    category: spelling\n    severity: error\n    summary: s\n    message: m\n"
     write("r1/x.yaml", base.format(type="pattern") + "    patterns: [a]\n    ignorecaes: true\n")
     run = cli("rules", "--rules", str(tmp_path / "r1"))
-    assert run.exit_code == 2 and ":9: unknown key 'a.b.ignorecaes' (did you mean 'a.b.ignorecase'?)" in run.stderr
+    assert run.exit_code == 2 and ":9: rule 'a.b': unknown key 'ignorecaes' (did you mean 'ignorecase'?)" in run.stderr
     write("r2/x.yaml", base.format(type="nosuch"))
     run = cli("rules", "--rules", str(tmp_path / "r2"))
     assert run.exit_code == 2 and "unknown type 'nosuch'" in run.stderr and ":3:" in run.stderr
@@ -124,3 +128,119 @@ def test_rules_category_filter(cli):
     run = cli("rules", "--category", "schedule")
     ids = [line.split()[0] for line in run.stdout.splitlines()]
     assert ids and all(i.startswith("schedule.") for i in ids)
+
+
+# --- hardening (issue 16): rule files fail on load, with file and line ------------------------
+
+RULE = """\
+rules:
+  - id: brand.cheap
+    type: pattern
+    category: spelling
+    severity: error
+    patterns: [cheap]
+"""
+
+
+def failed_once(run) -> str:
+    assert run.exit_code == 2, (run.exit_code, run.stderr)
+    [line] = run.stderr.strip().splitlines()
+    assert line.startswith("postlint: ") and "Traceback" not in run.stderr
+    return line
+
+
+def test_misspelled_rule_key_is_named_not_reported_missing(write, cli, tmp_path):
+    write("r/x.yaml", RULE + "    sumary: Never cheap.\n    message: m\n")
+    line = failed_once(cli("rules", "--rules", str(tmp_path / "r")))
+    assert line.endswith("x.yaml:7: rule 'brand.cheap': unknown key 'sumary' (did you mean 'summary'?)")
+    write("r/x.yaml", RULE.replace("type:", "tpye:") + "    summary: s\n    message: m\n")
+    line = failed_once(cli("rules", "--rules", str(tmp_path / "r")))
+    assert line.endswith("x.yaml:2: rule 'brand.cheap': unknown key 'tpye' (did you mean 'type'?)")
+
+
+@pytest.mark.parametrize("template, complaint", [
+    ("{mtch} is banned", "message: unknown placeholder {mtch} (did you mean {match}?); "
+                         "this rule type fills {match}"),
+    ("bad {", "message: Single '{' encountered in format string (write {{ or }} for a literal brace)"),
+    ("bad }", "message: Single '}' encountered"),
+    ("{match.__class__.__init__}", "placeholder '{match.__class__.__init__}' must be a name like {match}"),
+    ("{0} and {}", "placeholder '{0}' must be a name"),
+    ("{match!x}", "unknown conversion !x"),
+    ("{match:>{width}}", "unknown placeholder {width}"),
+])
+def test_bad_message_templates_fail_on_load_not_in_a_finding(write, cli, check, tmp_path, template,
+                                                              complaint):
+    write("r/x.yaml", RULE + f"    summary: s\n    message: {json.dumps(template)}\n")
+    line = failed_once(cli("rules", "--rules", str(tmp_path / "r")))
+    assert "x.yaml:8: rule 'brand.cheap': " in line and complaint in line, line
+    run = check("--rules", str(tmp_path / "r"), str(write("p.txt", "so cheap\n")))
+    assert failed_once(run) == line  # exit 2 before any post, not a "could not apply" finding
+
+
+def test_good_templates_still_load(write, check, tmp_path):
+    write("r/x.yaml", RULE + "    summary: s\n    message: '{{{match!r:>10}}} is {{banned}}'\n")
+    run = check("--rules", str(tmp_path / "r"), "--select", "brand", str(write("p.txt", "so cheap\n")))
+    assert [f["message"] for f in run.json["findings"]] == ["{   'cheap'} is {banned}"]
+
+
+def test_each_type_checks_the_placeholders_it_fills(write, cli, tmp_path):
+    write("r/x.yaml", """\
+        rules:
+          - id: schedule.blackout
+            type: schedule
+            category: schedule
+            severity: critical
+            check: blackout
+            summary: s
+            message: "inside {reason} from {start} to {end} ({when})"
+            freeze_message: "frozen: {reasn}"
+        """)
+    line = failed_once(cli("rules", "--rules", str(tmp_path / "r")))
+    assert line.endswith(":9: rule 'schedule.blackout': freeze_message: unknown placeholder {reasn} "
+                         "(did you mean {reason}?); this rule type fills {end}, {match}, {now}, "
+                         "{reason}, {start}, {when}")
+    write("r/x.yaml", """\
+        rules:
+          - id: links.broken
+            type: links
+            category: links
+            severity: error
+            check: broken
+            summary: s
+            message: "{url} is broken"
+            messages:
+              not_found: "{url} is gone ({status})"
+        """)
+    line = failed_once(cli("rules", "--rules", str(tmp_path / "r")))
+    assert ":10: rule 'links.broken': messages.not_found: unknown placeholder {status}" in line
+
+
+@pytest.mark.parametrize("value, complaint", [
+    ("2025-02-30", "invalid value '2025-02-30': day is out of range for month"),
+    ("!!float x", "invalid value 'x': could not convert string to float"),
+    ("1" + "0" * 5000, "Exceeds the limit (4300 digits) for integer string conversion"),
+], ids=["february-30", "float-x", "5000-digits"])
+def test_rule_file_values_the_loader_rejects_name_file_and_line(write, cli, tmp_path, value, complaint):
+    write("r/x.yaml", RULE + f"    summary: s\n    message: m\n    timeout: {value}\n")
+    line = failed_once(cli("rules", "--rules", str(tmp_path / "r")))
+    assert "x.yaml:9: " in line and complaint in line and len(line) < 400
+
+
+def test_rule_files_that_are_not_regular_files_or_too_large_are_not_read(write, cli, tmp_path):
+    write("r/big.yaml", "rules: []\n" + "# padding\n" * 110_000)
+    assert "big.yaml: rule file is larger than 1 MB" in failed_once(
+        cli("rules", "--rules", str(tmp_path / "r")))
+    (tmp_path / "r" / "big.yaml").unlink()
+    os.mkfifo(tmp_path / "r" / "pipe.yaml")  # reading it would block the run forever
+    assert "pipe.yaml: rule file is not a regular file" in failed_once(
+        cli("rules", "--rules", str(tmp_path / "r")))
+
+
+def test_rule_and_data_file_messages_quote_only_an_excerpt(write, cli, check, tmp_path):
+    secret = "(" + "s3cr3t" * 500
+    write("r/x.yaml", RULE.replace("[cheap]", json.dumps([secret])) + "    summary: s\n    message: m\n")
+    line = failed_once(cli("rules", "--rules", str(tmp_path / "r")))  # patterns compile on load
+    assert "bad pattern" in line and "s3cr3t" * 11 not in line
+    write("r/x.yaml", f"kind: promotion\ncues:\n  {'k' * 3000}:\n    - {{label: x}}\n")
+    line = failed_once(check("--rules", str(tmp_path / "r"), str(write("p.txt", "Shop now!\n"))))
+    assert "x.yaml" in line and len(line) < 600

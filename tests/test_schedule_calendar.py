@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 SELECT = ("--select", "schedule.blackout")
@@ -164,3 +165,88 @@ def test_real_exports_outlook_windows_zone_and_google_x_wr_timezone(write, check
     run = check(*SELECT, str(path))
     assert sorted(f["post"] for f in run.json["findings"]) == ["holiday", "in-cet", "in-ny", "yearly"]
     assert any("Memorial service" in m for m in blackouts(run))
+
+
+# --- hardening (issue 16): bounded reads, excerpts, bounded recurrence expansion -------------
+
+
+def one_line(run) -> str:
+    assert run.exit_code == 2, (run.exit_code, run.stderr)
+    [line] = run.stderr.strip().splitlines()
+    assert line.startswith("postlint: ") and "Traceback" not in run.stderr
+    return line
+
+
+def test_a_file_that_is_not_a_calendar_is_not_quoted(write, check, monkeypatch):
+    """/proc/self/environ holds CI secrets: the message must not copy them into the log."""
+    monkeypatch.setenv("POSTLINT_TEST_SECRET", "hunter2-do-not-print")
+    write(".postlint.yaml", "blackout_calendar: /proc/self/environ\n")
+    line = one_line(check(*SELECT, post(write, "p.txt", "2025-03-10T10:00:00Z")))
+    assert "environ" in line and "not an iCalendar file" in line
+    assert "hunter2" not in line and "POSTLINT_TEST_SECRET" not in line
+
+
+def test_a_broken_calendar_is_quoted_only_as_a_short_excerpt(write, check):
+    secret = "TOKEN=" + "s3cr3t" * 50
+    write("bad.ics", f"BEGIN:VCALENDAR\r\n{secret}\r\nEND:VCALENDAR\r\n")
+    write(".postlint.yaml", "blackout_calendar: bad.ics\n")
+    line = one_line(check(*SELECT, post(write, "p.txt", "2025-03-10T10:00:00Z")))
+    assert "bad.ics" in line and "s3cr3t" * 10 not in line and len(line) < 400
+
+
+def test_calendars_that_are_not_regular_files_or_too_large_are_not_read(write, check, tmp_path):
+    draft = post(write, "p.txt", "2025-03-10T10:00:00Z")
+    write(".postlint.yaml", "blackout_calendar: /dev/urandom\n")
+    assert "not a regular file" in one_line(check(*SELECT, draft))
+    with open(tmp_path / "huge.ics", "wb") as handle:  # sparse: 11 MB on paper, nothing on disk
+        handle.write(b"BEGIN:VCALENDAR\r\n")
+        handle.truncate(11 * 1024 * 1024)
+    write(".postlint.yaml", "blackout_calendar: huge.ics\n")
+    assert "larger than 10 MB" in one_line(check(*SELECT, draft))
+
+
+def test_a_per_second_event_without_end_is_refused_quickly(write, check):
+    write("tick.ics", ics("SUMMARY:Tick\nDTSTART:20250101T000000Z\nDTEND:20250101T000001Z\n"
+                          "RRULE:FREQ=SECONDLY"))
+    write(".postlint.yaml", "blackout_calendar: tick.ics\n")
+    started = time.monotonic()
+    line = one_line(check(*SELECT, post(write, "p.txt", "2025-03-10T10:00:00Z")))
+    assert time.monotonic() - started < 10  # was 409 s and 6 GB
+    assert "tick.ics" in line and "'Tick' (FREQ=SECONDLY from 2025-01-01)" in line
+    assert "over the limit of 200,000" in line
+
+
+def test_a_rule_that_expands_into_every_minute_of_the_year_is_refused(write, check):
+    minutes = ",".join(map(str, range(60)))
+    hours = ",".join(map(str, range(24)))
+    days = ",".join(map(str, range(1, 32)))
+    months = ",".join(map(str, range(1, 13)))
+    write("cal.ics", ics(f"SUMMARY:Always\nDTSTART:20240101T000000Z\nDURATION:PT1M\nRRULE:FREQ=YEARLY;"
+                         f"BYMONTH={months};BYMONTHDAY={days};BYHOUR={hours};BYMINUTE={minutes}"))
+    write(".postlint.yaml", "blackout_calendar: cal.ics\n")
+    assert "'Always' (FREQ=YEARLY" in one_line(check(*SELECT, post(write, "p.txt", "2025-03-10T10:00:00Z")))
+
+
+def test_bounded_fine_recurrences_still_work_months_apart(write, check):
+    """An hourly quiet slot, and a per-second rule with an UNTIL: within the bound, exact."""
+    write("cal.ics", ics(
+        "SUMMARY:Top of the hour\nDTSTART:20250101T000000Z\nDTEND:20250101T000500Z\nRRULE:FREQ=HOURLY",
+        "SUMMARY:Countdown\nDTSTART:20250310T115900Z\nDTEND:20250310T115901Z\n"
+        "RRULE:FREQ=SECONDLY;UNTIL=20250310T120000Z"))
+    write(".postlint.yaml", "blackout_calendar: cal.ics\n")
+    path = write("q.yaml", """\
+        posts:
+          - {id: march, scheduled_at: "2025-03-10T10:02:00Z", text: hi}
+          - {id: free, scheduled_at: "2025-03-10T10:07:00Z", text: hi}
+          - {id: september, scheduled_at: "2025-09-30T23:04:59Z", text: hi}
+          - {id: countdown, scheduled_at: "2025-03-10T11:59:30Z", text: hi}
+        """)
+    run = check(*SELECT, str(path))
+    assert run.exit_code == 1, run.stderr
+    assert sorted(f["post"] for f in run.json["findings"]) == ["countdown", "march", "september"]
+
+
+def test_a_missing_calendar_names_the_config_line_that_wants_it(write, check):
+    write(".postlint.yaml", "timezone: UTC\nblackout_calendar: [crisis.ics]\n")
+    line = one_line(check(*SELECT, post(write, "p.txt", "2025-03-10T10:00:00Z")))
+    assert line.endswith(".postlint.yaml:2: blackout_calendar: no such file 'crisis.ics'")

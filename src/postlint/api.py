@@ -59,10 +59,25 @@ def _context(config: Config, select: tuple[str, ...], ignore: tuple[str, ...],
     if cached is None or cached[0] is not config:
         if len(_CONTEXTS) > 32:
             _CONTEXTS.clear()
+        _check_languages(config, options)
         active = configure(_rules(options.rule_dirs), config, select, ignore)
         cached = _CONTEXTS[key] = (config, active, Context(config, options))
     cached[2].options = options
     return cached[1], cached[2]
+
+
+def _check_languages(config: Config, options: Options) -> None:
+    """As the CLI does: an unknown language in the config or `options.lang` is a UsageError,
+    not a run without spelling."""
+    from .config import check_languages
+    from .errors import UsageError
+    from .language import known_languages, unknown_language
+
+    check_languages(config, lambda: known_languages(options.rule_dirs))
+    if options.lang:
+        problem = unknown_language(options.lang, known_languages(options.rule_dirs))
+        if problem:
+            raise UsageError(f"lang: {problem}")
 
 
 def lint(

@@ -6,6 +6,7 @@ failed (bad option, config, rule file or unreadable input), with one line on std
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -51,7 +52,31 @@ rules_option = click.option("--rules", "rule_dirs", multiple=True, metavar="DIR"
                             help="Load extra YAML rule files from DIR (repeatable).")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """A crash (a bug in postlint) exits 2 with one line, like any failed run: never 1,
+    which means "findings" to CI, and never a traceback in the log. POSTLINT_DEBUG=1 shows
+    the traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except UsageError as exc:  # a command that did not catch its own
+            _fail(exc)
+        except Exception as exc:
+            if os.environ.get("POSTLINT_DEBUG"):
+                raise
+            from .errors import excerpt
+
+            click.echo(f"postlint: internal error ({type(exc).__name__}: "
+                       f"{excerpt(exc, 200, quote=False)}); please report it "
+                       "(POSTLINT_DEBUG=1 shows where)", err=True)
+            sys.exit(EXIT_FAILED)
+        return None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="postlint")
 def main() -> None:
     """Lint social-media posts before they are published."""
@@ -104,6 +129,12 @@ def check(paths, config_file, fmt, fail_on, min_severity, offline, no_cache, now
     )
     rules = _load_rules(rule_dirs)
     try:
+        if lang:
+            from .language import known_languages, unknown_language
+
+            problem = unknown_language(lang, known_languages(rule_dirs))
+            if problem:
+                raise UsageError(f"--lang: {problem}")
         check_selectors(rules, select, "--select")
         check_selectors(rules, ignore, "--ignore")
         settings = Settings(tuple(rule_dirs), tuple(select), tuple(ignore), options)
@@ -133,10 +164,25 @@ def check(paths, config_file, fmt, fail_on, min_severity, offline, no_cache, now
     for error in result.errors:
         click.echo(f"postlint: {error}", err=True)
     if not quiet:
+        note = hidden_note(ranked, floor, threshold)
+        if note:
+            click.echo(note, err=True)
         click.echo(summary_line(summary), err=True)
     if result.errors:
         sys.exit(EXIT_FAILED)
     sys.exit(EXIT_FINDINGS if any(f.severity >= threshold for f in ranked) else EXIT_OK)
+
+
+def hidden_note(ranked: list, floor: Severity, threshold: Severity) -> str | None:
+    """What --min-severity hid, so that a run that fails on findings nobody sees says why:
+    "3 findings below warning hidden by --min-severity (1 of them at or above --fail-on)"."""
+    hidden = [f for f in ranked if f.severity < floor]
+    if not hidden:
+        return None
+    failing = sum(1 for f in hidden if f.severity >= threshold)
+    also = f" ({failing} of them at or above --fail-on)" if failing else ""
+    noun = "finding" if len(hidden) == 1 else "findings"
+    return f"{len(hidden)} {noun} below {floor} hidden by --min-severity{also}"
 
 
 @main.command("rules")
@@ -162,8 +208,6 @@ def explain(rule_id, rule_dirs) -> None:
 
     A hashtag ('#WhyIStayed') shows its entry in the hashtag knowledge base instead.
     """
-    import difflib
-
     if rule_id.startswith("#"):
         from .hashtags import explain as explain_hashtag
 
@@ -176,8 +220,9 @@ def explain(rule_id, rule_dirs) -> None:
     by_id = {r.id: r for r in rules}
     rule = by_id.get(rule_id)
     if rule is None:
-        close = difflib.get_close_matches(rule_id, list(by_id), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        from .yamlfile import did_you_mean
+
+        hint = did_you_mean(rule_id, by_id)
         _fail(UsageError(f"no rule {rule_id!r}{hint}; `postlint rules` lists them"))
         return
     click.echo(f"{rule.id}  ({rule.category}, {rule.severity}, type {rule.type})\n")
@@ -209,44 +254,75 @@ def init(force) -> None:
     click.echo(f"Wrote {target}. Edit brand, accounts and languages, then run `postlint check`.")
 
 
+def _folder(path: str, config_file: str | None) -> Path:
+    """The folder a freeze applies to: PATH, or (older scripts) the folder of --config FILE."""
+    return Path(config_file).parent if config_file else Path(path)
+
+
+def _named(folder: Path) -> str:
+    return "the current folder" if str(folder) == "." else str(folder)
+
+
 @main.command()
+@click.argument("path", default=".", type=click.Path(file_okay=False), metavar="[PATH]")
 @click.option("--reason", required=True, metavar="TEXT", help="Why publishing is paused (shown in findings).")
 @click.option("--until", metavar="WHEN",
               help="End of the freeze: ISO 8601 (config timezone if no offset) or a duration (6h, 2d); "
                    "default: until `postlint unfreeze`.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Config to write (default: the nearest .postlint.yaml, else a new one here).")
+              hidden=True, help="Older spelling: freeze the folder of FILE.")
 @click.option("--now", callback=_parse_now, metavar="WHEN", help="ISO 8601 instant the freeze starts.")
-def freeze(reason, until, config_file, now) -> None:
-    """Pause publishing: every post scheduled from now on is inside a blackout."""
+def freeze(path, reason, until, config_file, now) -> None:
+    """Pause publishing: every post in PATH (default: here) or below, scheduled from now on, is
+    inside a blackout, whatever config it uses. Writes PATH/.postlint-freeze.yaml."""
     from . import freeze as freezing
 
-    path = freezing.target(Path(config_file) if config_file else None, Path.cwd())
+    folder = _folder(path, config_file)
     try:
-        done = freezing.freeze(path, reason, until, now or datetime.now(timezone.utc))
+        done = freezing.freeze(folder, reason, until, now or datetime.now(timezone.utc))
     except UsageError as exc:
         _fail(exc)
         return
     end = done.until.isoformat() if done.until else "`postlint unfreeze`"
-    click.echo(f"{'Created' if done.created else 'Updated'} {path}: publishing frozen since "
-               f"{done.since.isoformat()} until {end} ({done.reason}).")
+    lift = "postlint unfreeze" + ("" if str(folder) == "." else f" {folder}")
+    click.echo(f"Froze publishing in {_named(folder)} and every folder below it, whatever config "
+               f"a post uses: since {done.since.isoformat()} until {end} ({done.reason}). "
+               f"Wrote {done.path}; `{lift}` lifts it.")
 
 
 @main.command()
+@click.argument("path", default=".", type=click.Path(file_okay=False), metavar="[PATH]")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Config to edit (default: the nearest .postlint.yaml).")
-def unfreeze(config_file) -> None:
-    """End the freeze that `postlint freeze` started."""
+              hidden=True, help="Older spelling: unfreeze the folder of FILE.")
+def unfreeze(path, config_file) -> None:
+    """End the freeze that `postlint freeze PATH` started (default: here)."""
+    from . import config as config_module
     from . import freeze as freezing
 
-    path = freezing.target(Path(config_file) if config_file else None, Path.cwd())
+    folder = _folder(path, config_file)
     try:
-        removed = freezing.unfreeze(path)
+        lifted = freezing.unfreeze(folder)
+        still = [(p, config_module.load_freeze(p)) for p in config_module.find_freezes(folder)]
     except UsageError as exc:
         _fail(exc)
         return
-    click.echo(f"Removed the freeze from {path}; publishing resumes." if removed
-               else f"No freeze in {path}; nothing to do.")
+    why = f" ({lifted.reason})" if lifted.reason else ""
+    if lifted.path is None:
+        message = f"No freeze in {_named(folder)}; nothing to do."
+    elif lifted.from_config:
+        message = f"Removed the freeze{why} from {lifted.path}."
+    else:
+        message = f"Lifted the freeze of {_named(folder)}{why}: deleted {lifted.path}."
+    if still:  # a freeze of a folder above: lifting this one does not resume publishing here
+        import os
+
+        others = "; ".join(f"`postlint unfreeze {os.path.relpath(p.parent)}` lifts "
+                           + (f"{f.get('reason')!r}" if f.get("reason") else "it")
+                           for p, f in still)
+        message += f" Posts here are still frozen by a folder above: {others}."
+    elif lifted.path is not None:
+        message += " Publishing resumes."
+    click.echo(message)
 
 
 @main.command()

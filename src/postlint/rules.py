@@ -2,7 +2,9 @@
 
 A rule file holds `rules:`, a list of mappings. Every rule has the common keys below plus the
 keys its `type` module declares in `OPTIONS`; both are validated with file and line, so a
-user who adds a rule of an existing type never has to read Python to find a typo.
+user who adds a rule of an existing type never has to read Python to find a typo. Message
+templates are checked too: each type module declares in `FIELDS` the `{placeholders}` it
+fills (besides `{match}`), so `{mtch}` or a stray `{` is a load error, not a broken finding.
 """
 
 from __future__ import annotations
@@ -10,16 +12,18 @@ from __future__ import annotations
 import importlib
 import importlib.resources
 import pkgutil
+import string
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import yaml
 
 from . import yamlfile as y
-from .errors import UsageError
+from .errors import UsageError, excerpt
+from .files import CONFIG_LIMIT, kind, read_bytes
 from .model import CATEGORIES, SEVERITY_NAMES, TOPICS, Finding, Post, Severity
 
 COMMON: dict[str, Any] = {
@@ -122,18 +126,22 @@ def builtin_rules_dir() -> Path:
 
 
 def rule_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    """Every YAML file below `directory`; one that is not a regular file (a FIFO, a link to
+    /dev/zero) is listed too, so that reading it fails the run with its name."""
+    return sorted(p for p in directory.rglob("*")
+                  if p.suffix in (".yaml", ".yml") and not p.is_dir())
 
 
 def _read_text(path: Path) -> tuple[str, str]:
     """(text, content key) of a YAML file; the key changes whenever the bytes do."""
     from .cache import content_key
 
+    raw = read_bytes(path, CONFIG_LIMIT, "rule file")
     try:
-        raw = path.read_bytes()
         return raw.decode("utf-8-sig"), content_key(raw)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read file: {exc}", str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"rule file is not UTF-8 text (byte {exc.start + 1} cannot be decoded)",
+                         str(path)) from None
 
 
 def read_data(path: Path) -> Any:
@@ -181,20 +189,93 @@ def _validated_items(path: Path, text: str) -> list[tuple[dict[str, Any], int]]:
         line = item_node.start_mark.line + 1
         if not isinstance(item, dict):
             raise UsageError(f"rules[{i}] must be a mapping", where, line)
-        for key in REQUIRED:
-            if key not in item:
-                raise UsageError(f"rule {item.get('id', f'#{i + 1}')!r} needs {key!r}", where, line)
+        name = f"rule {excerpt(item.get('id', f'#{i + 1}'))}"
+        if "type" not in item:
+            raise _missing("type", item, COMMON, name, where, line)
         if item["type"] not in rule_type_names():
             raise UsageError(
-                f"rule {item['id']!r}: unknown type {item['type']!r} "
+                f"{name}: unknown type {excerpt(item['type'])} "
                 f"(expected one of: {', '.join(rule_type_names())})",
                 where, y.find_line(item_node, "type") or line,
             )
         module = rule_type(item["type"])
-        y.validate(item_node, {**COMMON, **module.OPTIONS}, where, str(item["id"]))
+        schema = {**COMMON, **module.OPTIONS}
+        try:  # unknown keys first: `sumary` is a typo of `summary`, not a missing `summary`
+            y.validate(item_node, schema, where)
+        except UsageError as exc:
+            raise UsageError(f"{name}: {exc.message}", where, exc.line) from None
+        for key in REQUIRED:
+            if key not in item:
+                raise _missing(key, item, schema, name, where, line)
+        _check_templates(item, item_node, getattr(module, "FIELDS", None), name, where)
         _build(item, line, path)  # `prepare` errors (a bad pattern) are part of validation
         items.append((item, line))
     return items
+
+
+def _missing(key: str, item: dict[str, Any], schema: dict[str, Any], name: str, where: str,
+             line: int) -> UsageError:
+    """`needs 'type'`, or the typo that was meant to be it (`tpye`)."""
+    typo = y.closest(key, [str(k) for k in item if k not in schema])
+    if typo is not None:
+        return UsageError(f"{name}: unknown key {excerpt(typo)} (did you mean {key!r}?)",
+                          where, line)
+    return UsageError(f"{name} needs {key!r}", where, line)
+
+
+_FORMATTER = string.Formatter()
+
+
+def _templates(item: dict[str, Any]) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """(key path, template) of a rule's message templates: `message`, every `*_message`
+    (a variant the type chooses, e.g. `freeze_message`) and every entry of `messages`."""
+    for key, value in item.items():
+        if key == "message" or str(key).endswith("_message"):
+            yield (key,), value
+        elif key == "messages" and isinstance(value, dict):
+            for cause, template in value.items():
+                yield (key, cause), template
+
+
+def _check_templates(item: dict[str, Any], node: Any, fields: Any, name: str, where: str) -> None:
+    """Fail at load time on a template that would break or print garbage at check time."""
+    for keys, template in _templates(item):
+        problem = template_problem(str(template), fields)
+        if problem:
+            raise UsageError(f"{name}: {'.'.join(map(str, keys))}: {problem}", where,
+                             y.find_line(node, *keys))
+
+
+def template_problem(template: str, fields: Iterable[str] | None) -> str | None:
+    """What is wrong with a message template, or None.
+
+    Placeholders are plain names (`{count}`, `{count:>5}`): no `{0}`, `{}`, or attribute and
+    index access (`{match.__class__}`), which would reach into Python objects. `fields` are
+    the names the rule type fills besides `match`; None (a type that does not declare its
+    FIELDS) checks the syntax only.
+    """
+    try:
+        parts = list(_FORMATTER.parse(template))
+    except ValueError as exc:
+        return f"{exc} (write {{{{ or }}}} for a literal brace)"
+    known = None if fields is None else {"match", *fields}
+    for _, field_name, spec, conversion in parts:
+        if field_name is None:
+            continue
+        if not field_name.isidentifier():
+            return f"placeholder {excerpt('{' + field_name + '}')} must be a name like {{match}}"
+        if known is not None and field_name not in known:
+            close = y.closest(field_name, known)
+            hint = f" (did you mean {{{close}}}?)" if close else ""
+            return (f"unknown placeholder {{{field_name}}}{hint}; this rule type fills "
+                    + ", ".join(f"{{{k}}}" for k in sorted(known)))
+        if conversion not in (None, "r", "s", "a"):
+            return f"placeholder {{{field_name}!{conversion}}}: unknown conversion !{conversion}"
+        if spec and "{" in spec:  # a nested placeholder in the format spec: `{count:>{width}}`
+            problem = template_problem(spec, fields)
+            if problem:
+                return problem
+    return None
 
 
 def _build(item: dict[str, Any], line: int, path: Path, compile_options: bool = True) -> Rule:
@@ -206,7 +287,7 @@ def _build(item: dict[str, Any], line: int, path: Path, compile_options: bool = 
         try:
             options = prepare(options)
         except ValueError as exc:
-            raise UsageError(f"rule {item['id']!r}: {exc}", str(path), line) from None
+            raise UsageError(f"rule {excerpt(item['id'])}: {exc}", str(path), line) from None
     return Rule(
         id=item["id"],
         type=item["type"],
@@ -252,7 +333,7 @@ def load_rules(extra_dirs: Iterable[Path] = (), prepare: bool = True) -> list[Ru
     """Built-in rules, then user rules; a user rule with a built-in id replaces it."""
     by_id: dict[str, Rule] = {}
     for directory in rule_dirs(extra_dirs):
-        if not directory.is_dir():
+        if kind(directory) != "folder":
             raise UsageError("rules directory not found", str(directory))
         for path in rule_files(directory):
             for rule in load_file(path, prepare):
@@ -268,7 +349,9 @@ def matches(rule: Rule, selector: str) -> bool:
 def check_selectors(rules: list[Rule], selectors: Iterable[str], option: str) -> None:
     for selector in selectors:
         if not any(matches(r, selector) for r in rules):
-            raise UsageError(f"{option} {selector}: no rule or category of that name")
+            known = {r.id for r in rules} | {r.category for r in rules}
+            raise UsageError(f"{option} {y.shown(selector)}: no rule or category of that name"
+                             f"{y.did_you_mean(selector, known)}")
 
 
 def configure(rules: list[Rule], config: Any, select: tuple[str, ...], ignore: tuple[str, ...]) -> list[Rule]:
@@ -276,7 +359,8 @@ def configure(rules: list[Rule], config: Any, select: tuple[str, ...], ignore: t
     known = {r.id for r in rules} | {r.category for r in rules}
     for rule_id, path, line in config.rule_refs:
         if rule_id not in known and not any(matches(r, rule_id) for r in rules):
-            raise UsageError(f"rules: no rule or category {rule_id!r}", path, line)
+            raise UsageError(f"rules: no rule or category {excerpt(rule_id)}"
+                             f"{y.did_you_mean(rule_id, known)}", path, line)
     severity = dict(config.severity)
     chosen = []
     for rule in rules:

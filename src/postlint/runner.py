@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import chain, islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .config import Config, ConfigResolver
+from .config import Config, ConfigResolver, check_languages
 from .engine import Context, Options, lint_post, lint_queue, lint_review
 from .errors import UsageError
 from .model import Finding, Post, Summary
@@ -53,12 +54,13 @@ class _Linter:
     def __init__(self, settings: Settings, rules: list[Rule] | None = None):
         self.settings = settings
         self.rules = rules if rules is not None else load_rules(Path(d) for d in settings.rule_dirs)
-        self._active: dict[str | None, tuple[list[Rule], Context]] = {}
+        self._active: dict[tuple, tuple[list[Rule], Context]] = {}
 
     def for_config(self, config: Config) -> tuple[list[Rule], Context]:
-        # Keyed by the config's file, not the object: a worker receives a fresh copy of the
-        # config with every chunk, and must keep its warm Context (matchers, caches) anyway.
-        key = config.path
+        # Keyed by the config's file (and the freeze files folded into it), not the object: a
+        # worker receives a fresh copy of the config with every chunk, and must keep its warm
+        # Context (matchers, caches) anyway.
+        key = (config.path, config.freezes)
         if key not in self._active:
             active = configure(self.rules, config, self.settings.select, self.settings.ignore)
             self._active[key] = (active, Context(config, self.settings.options))
@@ -116,7 +118,10 @@ def run(
     """
     kept: dict[tuple[str, int], Post] = {}
     linter = _Linter(settings, rules)
-    resolver = ConfigResolver(config_file)
+    from .language import known_languages
+
+    languages = cache(lambda: known_languages(settings.rule_dirs))  # read if a config lists some
+    resolver = ConfigResolver(config_file, check=lambda config: check_languages(config, languages))
     errors: list[UsageError] = []
     summary = Summary()
     queue_posts: dict[int, tuple[Config, list[Post]]] = {}

@@ -9,38 +9,129 @@ nodes instead of the plain data.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import yaml
 
-from .errors import UsageError
+from .errors import UsageError, excerpt
+from .files import CONFIG_LIMIT, read_text
 
 # yaml's C loader is several times faster; fall back to the pure-Python one if it is missing.
-SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_DEPTH = 1000  # nesting levels; real configs use fewer than ten
+_BRACKETS = re.compile(r"[\[\]{}]")
+_LINE_PREFIX = re.compile(r"^[ ?-]*", re.MULTILINE)  # indentation and `- ` / `? ` openers
+
+
+class BadValue(yaml.constructor.ConstructorError):
+    """A well-formed scalar that is not a value (`2025-02-30`), with the mark of its node."""
+
+
+class SafeLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, with the line of the value when a scalar cannot be constructed.
+
+    The parser accepts `2025-13-01`, `!!float x` or a 5,000-digit integer: they are well-formed
+    YAML, and only building the Python value fails, with a bare ValueError (no line). Wrapped
+    here, per node, those become a YAML error that points at the value, like a syntax error.
+    """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except yaml.YAMLError:
+            raise
+        except Exception as exc:  # ValueError, OverflowError, and AttributeError (!!timestamp x)
+            # Python's reason, without the value repeated or the advice after it
+            reason = (str(exc).split(":")[0].split(";")[0][:80] if isinstance(exc, ValueError)
+                      else f"not a valid {node.tag.rsplit(':', 1)[-1]}")
+            value = node.value if isinstance(node, yaml.ScalarNode) else node.tag
+            raise BadValue(None, None, f"invalid value {excerpt(value)}: {reason}",
+                           node.start_mark) from None
 
 
 def load(path: Path | str, text: str | None = None) -> tuple[Any, yaml.Node | None]:
-    """Return (data, node tree) of a YAML file, or raise UsageError naming file and line."""
+    """Return (data, node tree) of a YAML file, or raise UsageError naming file and line.
+
+    Without `text`, the file is read with a size bound (configs and rule files: 1 MB).
+    """
     if text is None:
-        try:
-            text = Path(path).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"cannot read file: {exc}", str(path)) from None
+        text = read_text(path, CONFIG_LIMIT)
+    _check_depth(text, path)
     loader = SafeLoader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
+    except yaml.reader.ReaderError as exc:  # a control character: no mark, only a position
+        raise UsageError(f"invalid YAML: character #x{exc.character:04x} is not allowed "
+                         f"(control characters must be escaped in double quotes)", str(path),
+                         text.count("\n", 0, exc.position) + 1) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise UsageError(
-            f"invalid YAML: {problem}", str(path), mark.line + 1 if mark else None
-        ) from None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        message = problem if isinstance(exc, BadValue) else f"invalid YAML: {_short(problem)}"
+        raise UsageError(message, str(path), mark.line + 1 if mark else None) from None
+    except RecursionError:  # the pure-Python loader composes nodes recursively
+        raise UsageError(f"invalid YAML: nested more than {MAX_DEPTH} levels deep",
+                         str(path)) from None
     finally:
         loader.dispose()
     return data, node
+
+
+def _check_depth(text: str, path: Path | str) -> None:
+    """Refuse YAML nested deeper than MAX_DEPTH before parsing it: libyaml's node composer
+    recurses in C, and some 30,000 levels of `[[[` (60 kB) crash the interpreter outright.
+
+    A cheap upper bound first (flow brackets open at once, plus the indentation and `- `
+    openers of the longest line start); only a text above it is parsed event by event.
+    """
+    flow = deepest = 0
+    for bracket in _BRACKETS.findall(text):
+        flow = flow + 1 if bracket in "[{" else max(flow - 1, 0)
+        deepest = max(deepest, flow)
+    block = max(map(len, _LINE_PREFIX.findall(text)), default=0)
+    if deepest + 2 * (block + 1) <= MAX_DEPTH:
+        return
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise UsageError(f"invalid YAML: nested more than {MAX_DEPTH} levels deep",
+                                     str(path), event.start_mark.line + 1)
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # a syntax error: the real parse reports it with its line
+
+
+def _short(problem: str) -> str:
+    """A parser message quotes the offending token; a token can be a whole file's worth."""
+    return problem if len(problem) <= 160 else problem[:160] + "…"
+
+
+def closest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The choice a typo of `word` most likely meant, or None when none is close.
+
+    The one "did you mean" of postlint: config keys, rule keys, rule ids, languages, files.
+    """
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
+    """` (did you mean 'x'?)`, or "" when no choice is close: the end of an error message."""
+    close = closest(word, choices, cutoff)
+    return f" (did you mean {close!r}?)" if close else ""
+
+
+def shown(where: str) -> str:
+    """A key path for a message; user keys are part of it, so it is cut like an excerpt."""
+    return where if len(where) <= 80 else where[:80] + "…"
 
 
 # --- a tiny schema language -------------------------------------------------------------
@@ -62,9 +153,31 @@ def _scalar(tag_names: tuple[str, ...], describe: str) -> Spec:
     return Spec(describe, lambda n: isinstance(n, yaml.ScalarNode) and n.tag in tags)
 
 
+LARGEST = 10**9  # no count, limit or duration is larger; beyond it, timedelta and float overflow
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+def _number(tag_names: tuple[str, ...], describe: str) -> Spec:
+    """A number node within +-LARGEST: `.inf`, `.nan` and a 4,000-digit integer are YAML
+    numbers, and each would overflow or poison the arithmetic that uses it."""
+    tags = tuple(f"tag:yaml.org,2002:{t}" for t in tag_names)
+
+    def accepts(node: yaml.Node) -> bool:
+        if not (isinstance(node, yaml.ScalarNode) and node.tag in tags):
+            return False
+        build = _CONSTRUCTOR.construct_yaml_float if node.tag.endswith("float") else \
+            _CONSTRUCTOR.construct_yaml_int
+        try:
+            return abs(build(node)) <= LARGEST  # False for nan too
+        except ValueError:
+            return False
+
+    return Spec(describe, accepts)
+
+
 STR = _scalar(("str",), "a string")
-INT = _scalar(("int",), "a whole number")
-NUMBER = _scalar(("int", "float"), "a number")
+INT = _number(("int",), "a whole number (up to 1,000,000,000)")
+NUMBER = _number(("int", "float"), "a number (up to 1,000,000,000)")
 BOOL = _scalar(("bool",), "true or false")
 # A date-time written without quotes is a timestamp node; quoted, it is a string.
 WHEN = _scalar(("str", "timestamp"), "a date-time (ISO 8601)")
@@ -113,19 +226,19 @@ def validate(node: yaml.Node | None, schema: Any, path: str, where: str = "") ->
     line = node.start_mark.line + 1
     if isinstance(schema, dict):
         if not isinstance(node, yaml.MappingNode):
-            raise UsageError(f"{where or 'the file'} must be a mapping", path, line)
+            raise UsageError(f"{shown(where) or 'the file'} must be a mapping", path, line)
         for key_node, value_node in node.value:
             key = str(key_node.value)
             if key not in schema:
-                close = difflib.get_close_matches(key, list(schema), n=1, cutoff=0.6)
                 prefix = f"{where}." if where else ""
-                hint = f" (did you mean {prefix + close[0]!r}?)" if close else ""
-                name = prefix + key
-                raise UsageError(f"unknown key {name!r}{hint}", path, key_node.start_mark.line + 1)
+                close = closest(key, schema)
+                hint = f" (did you mean {prefix + close!r}?)" if close else ""
+                raise UsageError(f"unknown key {excerpt(prefix + key)}{hint}", path,
+                                 key_node.start_mark.line + 1)
             validate(value_node, schema[key], path, f"{where}.{key}" if where else key)
         return
     if not _accepts(schema, node):
-        raise UsageError(f"{where or 'value'} must be {describe(schema)}", path, line)
+        raise UsageError(f"{shown(where) or 'value'} must be {describe(schema)}", path, line)
     if schema.item is None:
         return
     if isinstance(node, yaml.SequenceNode) and not isinstance(schema.item, tuple):

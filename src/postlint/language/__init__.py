@@ -36,6 +36,41 @@ def normalise(code: str) -> str:
     return ALIASES.get(code, code)
 
 
+def unknown_language(code: str, specs: Any) -> str | None:
+    """None when `code` names a language of `specs` (its code, an alias, a regional variant
+    like en-GB); else the error: "unknown language 'english' (did you mean 'en'?)".
+
+    An unknown code does not fail anywhere later: the post just gets no spelling check, so
+    `--lang english` or `languages: [en, xx]` must be refused up front. People type the
+    language's name instead of its code, so names (and their first word) point to the code.
+    """
+    from ..errors import excerpt
+    from ..yamlfile import closest
+
+    if normalise(code) in specs:
+        return None
+    choices = {alias: target for alias, target in ALIASES.items() if target in specs}
+    for known, spec in specs.items():
+        choices[known] = known
+        name = str((spec or {}).get("name") or "").lower()
+        if name:
+            choices.setdefault(name, known)
+            choices.setdefault(name.split()[0], known)
+    close = closest(code.strip().lower(), choices)
+    hint = (f" (did you mean {choices[close]!r}?)" if close
+            else f"; known: {', '.join(sorted(specs))} (add one as data: a `kind: languages` file)")
+    return f"unknown language {excerpt(code)}{hint}"
+
+
+def known_languages(rule_dirs: Any = ()) -> dict[str, dict[str, Any]]:
+    """Language specs of the built-in and `--rules` data, for checking options and configs
+    before any post (and so any Context) exists."""
+    from ..rules import load_data
+    from .lexicons import specs_from
+
+    return specs_from(load_data("languages", rule_dirs))
+
+
 def specs(ctx: Any) -> dict[str, dict[str, Any]]:
     """Every language spec (`kind: languages` data, built-in and --rules), once per run."""
     from .lexicons import specs_from

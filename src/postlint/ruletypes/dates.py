@@ -23,7 +23,7 @@ import regex
 from ..config import merge
 from .. import textspans
 from .. import yamlfile as y
-from ..errors import UsageError
+from ..errors import UsageError, excerpt
 from ..model import SEVERITY_NAMES, Finding, Post, Severity
 from .schedule import when
 
@@ -32,6 +32,8 @@ OPTIONS = {
     "messages": {name: y.STR for name in CHECKS},  # one template per kind of contradiction
     "season_severity": y.choice(*SEVERITY_NAMES),  # seasonal terms are a human look, not an error
 }
+# message placeholders this type fills, besides {match} (checked when rules load)
+FIELDS = frozenset({"when", "date", "weekday", "expected", "days", "season"})
 
 LANGUAGE = {
     "months": y.list_of(y.list_of(y.STR)),
@@ -164,7 +166,7 @@ def _try_compile(pattern: str, path: Path, line: int | None) -> None:
     try:
         regex.compile(pattern, regex.IGNORECASE)
     except regex.error as exc:
-        raise _fail(f"bad pattern {pattern!r}: {exc}", path, line) from None
+        raise _fail(f"bad pattern {excerpt(pattern)}: {exc}", path, line) from None
 
 
 def _fill(pattern: str, month: str, weekday: str) -> str:

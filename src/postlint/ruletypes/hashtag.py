@@ -36,6 +36,8 @@ OPTIONS = {
     "promotional_message": y.STR,
     "promotional_severity": y.choice(*SEVERITY_NAMES),
 }
+# message placeholders this type fills, besides {match} (checked when rules load)
+FIELDS = frozenset({"about", "meaning", "entry", "cues"})
 
 
 def prepare(options: dict[str, Any]) -> dict[str, Any]:

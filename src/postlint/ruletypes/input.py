@@ -12,6 +12,8 @@ from .. import yamlfile as y
 from ..model import Finding, Post
 
 OPTIONS = {"kinds": y.list_of(y.choice("malformed", "encoding", "empty", "field"))}
+# message placeholders this type fills, besides {match} (checked when rules load)
+FIELDS = frozenset({"problem"})
 
 
 def check(post: Post, rule, ctx) -> Iterator[Finding]:

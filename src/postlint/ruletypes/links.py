@@ -25,6 +25,10 @@ OPTIONS = {
     "messages": y.map_of(y.STR),  # cause -> message template (default: `message`)
     "via": y.STR,  # appended to a message when the link was reached through redirects
 }
+# message placeholders this type fills, besides {match} (checked when rules load)
+FIELDS = frozenset({
+    "url", "code", "final", "address", "timeout", "max", "host", "detail", "via", "params",
+})
 
 
 def prepare(options: dict[str, Any]) -> dict[str, Any]:

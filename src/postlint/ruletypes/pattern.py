@@ -12,6 +12,7 @@ from typing import Any, Iterator
 import regex
 
 from .. import yamlfile as y
+from ..errors import excerpt
 from ..model import Finding, Post, Severity
 
 OPTIONS = {
@@ -19,6 +20,7 @@ OPTIONS = {
     "ignorecase": y.BOOL,
     "timeout": y.NUMBER,  # seconds per post and pattern; default 0.1
 }
+FIELDS: frozenset[str] = frozenset()  # message placeholders besides {match}: none
 DEFAULT_TIMEOUT = 0.1
 
 
@@ -31,7 +33,7 @@ def prepare(options: dict[str, Any]) -> dict[str, Any]:
         try:
             compiled.append(regex.compile(source, flags))
         except regex.error as exc:
-            raise ValueError(f"bad pattern {source!r}: {exc}") from None
+            raise ValueError(f"bad pattern {excerpt(source)}: {exc}") from None
     return {**options, "compiled": compiled}
 
 

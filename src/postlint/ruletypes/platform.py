@@ -28,6 +28,8 @@ OPTIONS = {
     "limits": y.map_of(y.INT),
     "counting": y.map_of(COUNTING),
 }
+# message placeholders this type fills, besides {match} (checked when rules load)
+FIELDS = frozenset({"platform", "limit", "count"})
 
 GRAPHEME = regex.compile(r"\X")
 EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}]")

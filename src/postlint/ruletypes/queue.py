@@ -31,6 +31,8 @@ OPTIONS = {
     "min_gap_minutes": y.INT,      # burst: minimum minutes between two posts on one channel
     "gap_message": y.STR,          # burst: template for the min-gap finding
 }
+# message placeholders this type fills, besides {match} (checked when rules load)
+FIELDS = frozenset({"other", "similarity", "when", "count", "limit", "first", "minutes", "gap"})
 
 WORDS = re.compile(r"\w+")
 

@@ -20,6 +20,8 @@ OPTIONS = {
     "freeze_message": y.STR,  # template for a post inside the `postlint freeze` window
     "event_message": y.STR,  # template for a post inside a major live event (postlint.events)
 }
+# message placeholders this type fills, besides {match} (checked when rules load)
+FIELDS = frozenset({"when", "now", "reason", "start", "end"})
 
 FOREVER = datetime.max.replace(tzinfo=timezone.utc)
 

@@ -38,6 +38,10 @@ OPTIONS = {
 LONGEST = 40  # default of `max_word_length`
 COMMON = 3.0  # default of `common_zipf`
 TWO_EDITS_FROM = 6  # letters a Capitalised word needs before a two-edit fix marks it a typo
+# message placeholders this type fills, besides {match} (checked when rules load)
+FIELDS = frozenset({
+    "language", "hint", "part", "correction", "instead", "guess", "other", "languages",
+})
 
 CHUNK = regex.compile(r"[\w'’\-]+")  # a word with anything glued to it (digits: a code)
 EMAIL = regex.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
