@@ -21,15 +21,17 @@ the predicates (and a cheap check for disguised spellings) answers "nothing to j
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..language import resolve
 from ..language.phrases import tokens as phrase_tokens
-from ..language.screens import WORD, Screen, build_screen
+from ..language.screens import WORD, Screen
 from ..model import Post
 from .clauses import Layout, layout
-from .mentions import Matcher, Mention, build as build_matcher, plain_words
-from .relations import Relation, Wanted, relate
+from .compiled import compile_language, restore, valid as valid_compiled
+from .mentions import Matcher, Mention
+from .relations import Relation, Wanted, prepare, relate
 from .variants import Respeller, Token, disguised, spaced
 from .vocab import Vocab, read as read_vocab, vocab_of
 
@@ -61,8 +63,31 @@ class Language:
 
 
 def vocab(lang: str, ctx: Any) -> Vocab:
-    files = ctx.resource("judgement:files", lambda: read_vocab(ctx.data("judgement")))
-    return ctx.resource(f"judgement:vocab:{lang}", lambda: vocab_of(files, lang))
+    return ctx.resource(f"judgement:vocab:{lang}", lambda: vocab_of(_files(ctx)[1], lang))
+
+
+def _files(ctx: Any) -> tuple[str, list]:
+    """(content key, validated classes of every `kind: judgement` file), read once per run and
+    kept in the cache folder by the files' bytes: validating them with line numbers costs
+    more than checking a draft."""
+    def read() -> tuple[str, list]:
+        from .. import cache
+
+        files = ctx.data("judgement")
+        key = cache.content_key(*(str(p) + "\0" + Path(p).read_bytes().decode("utf-8", "replace")
+                                  for p, _ in files))
+        found = cache.memo("judgement-vocab", key, lambda: read_vocab(files), valid=_valid_files)
+        return key, found
+
+    return ctx.resource("judgement:files", read)
+
+
+def _valid_files(data: Any) -> bool:
+    return isinstance(data, list) and all(
+        isinstance(lang, str) and isinstance(classes, list) and all(
+            isinstance(name, str) and isinstance(entries, list)
+            and all(isinstance(e, str) for e in entries) for name, entries in classes)
+        for lang, classes in data)
 
 
 def _language(lang: str, ctx: Any) -> Language:
@@ -74,7 +99,9 @@ def _language(lang: str, ctx: Any) -> Language:
 
 
 def _build_language(lang: str, ctx: Any) -> Language:
-    from .. import language
+    """The matcher, screen and respeller of one post language: compiled once into the cache
+    folder (`compiled.py`), restored from it in later runs and worker processes."""
+    from .. import cache, language
     from ..language import lexicon
 
     words = vocab(lang, ctx)
@@ -84,20 +111,29 @@ def _build_language(lang: str, ctx: Any) -> Language:
         english = vocab("en", ctx).classes
         for name in MIXED_IN:
             classes[name] = [*classes.get(name, []), *english.get(name, [])]
-    predicate_classes = {k: v for k, v in classes.items() if k.startswith("predicate.")}
     respellable = [e for name in (*words.names("target"), *words.names("predicate"))
                    for e in words.classes[name]]
-    plain, stems = plain_words(respellable, lang, language.inflections)
-    knows = lex.knows if lex is not None else (lambda w: True)
     zipf = lex.zipf if lex is not None else (lambda w: 0.0)
-    return Language(
-        vocab=words,
-        matcher=build_matcher(classes, lang),
-        predicates=build_matcher(predicate_classes, lang),
-        respeller=Respeller(frozenset(plain), frozenset(stems), knows, language._lemmatizer(lang)),
-        # a post can only hold a relation if it holds a predicate, or a disguised spelling
-        screen=build_screen([e for v in predicate_classes.values() for e in v], lang, (lang,), zipf),
-    )
+
+    def build() -> dict:
+        return compile_language(classes, respellable, lang, language.inflections, zipf)
+
+    key = cache.content_key(_files(ctx)[0], lang, _lookups_version())
+    data = cache.memo("judgement", key, build, valid=valid_compiled)
+    matcher, predicates, screen, plain, stems = restore(data)
+    knows = lex.knows if lex is not None else (lambda w: True)
+    return Language(words, matcher, predicates,
+                    Respeller(plain, stems, knows, language._lemmatizer(lang)), screen)
+
+
+def _lookups_version() -> str:
+    """The lemma tables' version: compiled inflections depend on them."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("spacy-lookups-data")
+    except metadata.PackageNotFoundError:
+        return ""
 
 
 def _chunk(chunk: str, built: Language) -> tuple[bool, bool]:
@@ -168,7 +204,8 @@ def relations(post: Post, wanted: Wanted, ctx: Any) -> list[Relation]:
     found = analyse(post, ctx)
     if found is None:
         return []
-    return relate(found.tokens, found.mentions, found.layout, wanted)
+    prepared = ctx.memo(post, "judgement:prepared", lambda: prepare(found.tokens, found.mentions))
+    return relate(found.tokens, found.mentions, found.layout, wanted, prepared)
 
 
 def frame_near(post: Post, span: tuple[int, int], frame: str, near: int | None, ctx: Any,

@@ -31,7 +31,7 @@ the same thing as the statement.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .clauses import Layout
 from .mentions import Mention
@@ -77,8 +77,27 @@ class Wanted:
     unnamed: frozenset[str] = frozenset()  # kinds said of a pronoun that names no one count
 
 
-def relate(toks: tuple[Token, ...], mentions: list[Mention], lay: Layout,
-           wanted: Wanted) -> list[Relation]:
+@dataclass
+class Prepared:
+    """What every rule's `relate` needs from one post's mentions, computed once per post."""
+
+    by_family: dict[str, list[Mention]]
+    targets: list[Mention]
+    links: set[int]  # token indexes a relation may reach across
+    named: set[int]  # token indexes of a thing, the speaker or a cue: never the free word
+    relatives: dict[int, Mention]
+    _predicates: dict[frozenset[str], list[Mention]] = field(default_factory=dict)
+
+    def predicates(self, kinds: frozenset[str]) -> list[Mention]:
+        """The outermost predicates of these kinds, in order (one statement, one relation)."""
+        found = self._predicates.get(kinds)
+        if found is None:
+            found = self._predicates[kinds] = _outermost(
+                [m for m in self.by_family.get("predicate", ()) if m.kind in kinds])
+        return found
+
+
+def prepare(toks: tuple[Token, ...], mentions: list[Mention]) -> Prepared:
     by_family: dict[str, list[Mention]] = {}
     phrases = [m for m in mentions if m.cls == "cue.link" and m.last - m.first > 1]
     if phrases:  # "women like *that*": a word inside a link phrase is only that phrase
@@ -92,9 +111,6 @@ def relate(toks: tuple[Token, ...], mentions: list[Mention], lay: Layout,
         by_family.setdefault(m.family, []).append(m)
         if m.family in ("frame", "cue"):
             by_family.setdefault(m.cls, []).append(m)
-    predicates = [m for m in by_family.get("predicate", ()) if m.kind in wanted.predicates]
-    if not predicates:
-        return []
     links = {k for m in mentions if m.family in LINKING or m.cls in LINK_CUES
              for k in range(m.first, m.last)}
     opening = _opening_mentions(toks, links)
@@ -102,20 +118,29 @@ def relate(toks: tuple[Token, ...], mentions: list[Mention], lay: Layout,
     targets = [t for t in _outermost(by_family.get("target", []))  # "sånne folk": the pronoun
                if not any(r.first <= t.first and t.last <= r.last for r in refers)
                and t.first >= opening] + refers
-
-    # a thing, the speaker or a cue ("that", "when") is never the free word before a target
     named = {k for m in mentions if m.cls in NOT_FREE or m.family == "cue"
              for k in range(m.first, m.last)} - links
-    links_and_named = (links, named)
-    relatives = {m.first: m for m in by_family.get("cue.relative", ())}
+    return Prepared(by_family, targets, links, named,
+                    {m.first: m for m in by_family.get("cue.relative", ())})
+
+
+def relate(toks: tuple[Token, ...], mentions: list[Mention], lay: Layout,
+           wanted: Wanted, prepared: Prepared | None = None) -> list[Relation]:
+    """The relations one rule asks for (`wanted`). `prepared`: `prepare(toks, mentions)`,
+    shared by the rules that judge the same post."""
+    if not any(m.family == "predicate" and m.kind in wanted.predicates for m in mentions):
+        return []
+    pre = prepared or prepare(toks, mentions)
+    by_family, targets, links = pre.by_family, pre.targets, pre.links
+    links_and_named = (links, pre.named)
     found: list[Relation] = []
-    for p in _outermost(predicates):
+    for p in pre.predicates(wanted.predicates):
         if _intensifier(p, by_family) or _negated(p, by_family, lay, toks) or _compound(p, toks):
             continue
         if p.kind in wanted.modal and (not _modal(p, by_family, lay, toks)
                                        or _done_by_or_to_a_thing(p, by_family, lay)):
             continue
-        target = _target(p, targets, by_family, lay, toks, links_and_named, relatives)
+        target = _target(p, targets, by_family, lay, toks, links_and_named, pre.relatives)
         referent = None
         if target is not None and target.family == "refer":
             referent = _referent(target, targets, lay)

@@ -22,6 +22,7 @@ from .. import yamlfile as y
 from ..model import SEVERITY_NAMES, Finding, Post, Severity
 from .schedule import _common, schedule_line, show, when
 
+FIELDS = frozenset({"cues", "end", "event", "source", "start", "touched", "when", "date", "meaning"})
 OPTIONS = {
     "check": y.choice("live-event", "sensitive-date"),
     "promotional_severity": y.choice(*SEVERITY_NAMES),

@@ -37,7 +37,7 @@ OPTIONS = {
     "promotional_severity": y.choice(*SEVERITY_NAMES),
 }
 # message placeholders this type fills, besides {match} (checked when rules load)
-FIELDS = frozenset({"about", "meaning", "entry", "cues"})
+FIELDS = frozenset({"about", "meaning", "entry", "cues", "camel"})
 
 
 def prepare(options: dict[str, Any]) -> dict[str, Any]:

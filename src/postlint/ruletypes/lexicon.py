@@ -43,6 +43,7 @@ OPTIONS = {
     "requires": y.choice("promotion"),
     "context": y.list_of(y.ANY),  # checked by `_contexts` (items, or lists of items via anchors)
 }
+FIELDS = frozenset({"term", "cue", "terms"})  # message placeholders besides {match}
 CONTEXT = {"not_with": y.STR, "only_with": y.STR, "near": y.one_of(y.INT, y.choice("clause", "post")),
            "side": y.choice("before", "after", "either"), "terms": TERMS}
 

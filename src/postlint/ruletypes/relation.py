@@ -34,7 +34,7 @@ OPTIONS = {
     "whom": y.map_of(y.STR),
     "unless": y.map_of(y.list_of(y.STR)),
 }
-FIELDS = ("said", "what", "whom", "target", "predicate")
+FIELDS = frozenset({"said", "what", "whom", "target", "predicate"})  # message placeholders
 
 
 def prepare(options: dict[str, Any]) -> dict[str, Any]:

@@ -21,7 +21,7 @@ OPTIONS = {
     "event_message": y.STR,  # template for a post inside a major live event (postlint.events)
 }
 # message placeholders this type fills, besides {match} (checked when rules load)
-FIELDS = frozenset({"when", "now", "reason", "start", "end"})
+FIELDS = frozenset({"when", "now", "reason", "start", "end", "source"})
 
 FOREVER = datetime.max.replace(tzinfo=timezone.utc)
 

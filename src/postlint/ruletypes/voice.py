@@ -28,6 +28,7 @@ OPTIONS = {
     "threshold": y.NUMBER,
     "unknown_account_severity": y.choice(*SEVERITY_NAMES),
 }
+FIELDS = frozenset({"why", "brand", "other", "cues", "score"})  # message placeholders
 CUE = {"phrase": y.STR, "pattern": y.STR, "label": y.STR, "weight": y.NUMBER, "group": y.STR}
 CUES_SCHEMA = {"kind": y.STR, "cues": y.map_of(y.list_of(CUE))}
 TIMEOUT = 0.25  # seconds per user pattern per post

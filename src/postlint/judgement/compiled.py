@@ -1,0 +1,84 @@
+"""The judgement vocabulary of one language, compiled once and kept in the cache folder.
+
+Building a language's matcher, screen and respeller from its YAML means splitting some
+thousands of entries, looking up their inflected forms and indexing them: about 0.3 s a
+language, paid again by every process (each worker of a queue). The result is plain data
+(entries split into words, the screen's words and stems, the respeller's words), so it is
+kept as JSON under a key of the vocabulary's content and postlint's version
+(`cache.memo`), and a later run only turns that data back into objects. A cache that cannot
+be read, or holds anything of another shape, is rebuilt: it is never trusted blindly.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+from ..language.phrases import Index, Pattern, Word, words
+from ..language.screens import Screen, build_screen
+from .mentions import Matcher, plain_words
+
+Data = dict[str, Any]
+KINDS = frozenset({"ci", "form", "cs", "prefix", "any"})
+
+
+def compile_language(classes: dict[str, list[str]], respellable: list[str], lang: str,
+                     inflections: Any, zipf: Callable[[str], float]) -> Data:
+    """Everything `restore` needs, as JSON-able data."""
+    patterns: dict[tuple[str, bool], list[Any]] = {}
+    for cls, entries in classes.items():
+        by_lemma = cls.startswith(("predicate.", "target."))
+        for entry in entries:
+            item = patterns.get((entry, by_lemma))
+            if item is None:
+                split = [[w.kind, w.value] for w in words(entry, lang, lemmas=by_lemma)]
+                item = patterns[entry, by_lemma] = [entry, split, []]
+            if cls not in item[2]:
+                item[2].append(cls)
+    predicates = [e for cls, entries in classes.items() if cls.startswith("predicate.") for e in entries]
+    screen = build_screen(predicates, lang, (lang,), zipf)
+    plain, stems = plain_words(respellable, lang, inflections)
+    return {
+        "patterns": list(patterns.values()),
+        "screen": {"words": sorted(screen.words), "stems": sorted(screen.stems),
+                   "tags": sorted(screen.tags),
+                   "other": screen.other.pattern if screen.other is not None else None},
+        "respell": {"words": sorted(plain), "stems": sorted(stems)},
+    }
+
+
+def valid(data: Any) -> bool:
+    """Is this the shape `compile_language` writes? (Anything else is rebuilt.)"""
+    try:
+        ok = isinstance(data, dict) and all(
+            isinstance(entry, str) and isinstance(classes, list)
+            and all(isinstance(c, str) for c in classes)
+            and isinstance(split, list) and split
+            and all(isinstance(k, str) and k in KINDS and isinstance(v, str) for k, v in split)
+            for entry, split, classes in data["patterns"])
+        screen, respell = data["screen"], data["respell"]
+        ok = ok and all(isinstance(x, str) for key in ("words", "stems", "tags") for x in screen[key])
+        ok = ok and (screen["other"] is None or isinstance(screen["other"], str))
+        return ok and all(isinstance(x, str) for key in ("words", "stems") for x in respell[key])
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
+def restore(data: Data) -> tuple[Matcher, Matcher, Screen, frozenset[str], frozenset[str]]:
+    """(matcher of every class, matcher of the predicates, screen, respellable words,
+    respellable stems) from compiled data."""
+    every, preds = Index(tags=False), Index(tags=False)
+    labels: dict[int, tuple[str, ...]] = {}
+    for entry, split, classes in data["patterns"]:
+        pattern = Pattern(entry, tuple(Word(kind, value) for kind, value in split))
+        labels[id(pattern)] = tuple(classes)
+        every.add(pattern)
+        if any(c.startswith("predicate.") for c in classes):
+            preds.add(pattern)
+    screen = data["screen"]
+    other = re.compile(screen["other"], re.IGNORECASE) if screen["other"] else None
+    built_screen = Screen(frozenset(screen["words"]), frozenset(screen["stems"]),
+                          frozenset(screen["tags"]), other)
+    respell = data["respell"]
+    return (Matcher(every, labels), Matcher(preds, labels), built_screen,
+            frozenset(respell["words"]), frozenset(respell["stems"]))
