@@ -28,6 +28,7 @@ OPTIONS = {
 # message placeholders this type fills, besides {match} (checked when rules load)
 FIELDS = frozenset({
     "url", "code", "final", "address", "timeout", "max", "host", "detail", "via", "params",
+    "run_deadline",
 })
 
 
