@@ -46,6 +46,7 @@ SCHEMA: dict[str, Any] = {
     "freeze": {"since": y.WHEN, "until": y.WHEN, "reason": y.STR},  # written by `postlint freeze`
     "schedule": {"max_per_hour": y.INT, "min_gap_minutes": y.INT},  # queue rules (issue 8)
     "rules": {"disable": y.list_of(y.STR), "severity": y.map_of(y.choice(*SEVERITY_NAMES))},
+    "exclude": y.list_of(y.STR),  # globs of files and folders that are not posts (readers.matches_globs)
 }
 
 
@@ -78,6 +79,7 @@ class Config:
     severity: tuple[tuple[str, Severity], ...] = ()
     # (rule id, file, line) of every rule named in `rules:`, checked once rules are loaded
     rule_refs: tuple[tuple[str, str, int | None], ...] = ()
+    exclude: tuple[str, ...] = ()  # globs, relative to this config's folder
 
     @property
     def tz(self) -> ZoneInfo:
@@ -243,6 +245,7 @@ def build(data: dict[str, Any], path: str | None = None, refs: list | None = Non
         disable=tuple(rules.get("disable") or ()),
         severity=tuple((k, Severity.parse(v)) for k, v in (rules.get("severity") or {}).items()),
         rule_refs=tuple(refs or ()),
+        exclude=tuple(data.get("exclude") or ()),
     )
 
 
