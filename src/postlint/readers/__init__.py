@@ -158,9 +158,8 @@ def _files(arg: str, note: Note, error: OnError, walk: Walk, seen: _Seen
     if stat.S_ISDIR(info.st_mode):
         yield from _walk(path, note, error, walk, seen)
         return
-    if walk.force_exclude and excluded_path(path, walk):
-        note(f"{arg}: skipped, excluded (not a post)")
-        yield path, arg, None
+    if walk.force_exclude and excluded_path(path, walk):  # silently, as ruff does: a hook's
+        yield path, arg, None                                # output is for findings
         return
     handle = _open(path, arg)
     if _first_time(handle, seen):

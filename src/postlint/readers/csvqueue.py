@@ -3,6 +3,9 @@
 Hootsuite's bulk composer CSV has no header and three columns: date, message, link. We
 recognise it when the first row has no known column name and its first cell is a date.
 
+The file is read as a stream, one record at a time (`_Records`), each bounded: a broken
+record or an undecodable line costs that row only.
+
 To point findings at the right line and column, we keep the raw lines of every record and
 find the message cell inside them ourselves (the csv module does not report offsets).
 """
@@ -72,7 +75,10 @@ def parse_hootsuite_date(value: str) -> str:
 
 def read(path: Path, display: str, stream: BinaryIO) -> Iterator[Post]:
     stem = path.stem
-    records = _Records(lines(stream, inputs().limits.row_bytes), inputs().limits.row_bytes)
+    cap = inputs().limits.row_bytes
+    if csv.field_size_limit() < cap:  # the csv module's own limit (128 KB) is not ours to report
+        csv.field_size_limit(cap)
+    records = _Records(lines(stream, cap), cap)
     header: list[str] | None = None
     hootsuite = False
     message_col = 0

@@ -351,7 +351,7 @@ def _list(window: _Window, pos: int, display: str, stem: str, counter: list[int]
             yield problem_post(display, post_id, number,
                                Problem("malformed", exc.message, *window.locate(exc.pos)))
             raise _Stop from None  # nothing after an unterminated element can be read
-        if overflow:
+        if overflow or end - pos > window.cap:
             yield problem_post(display, post_id, number, Problem(
                 "malformed", f"this post is larger than {size_text(window.cap)} (no platform takes a "
                              "post that long); it was not read", line, column))

@@ -33,8 +33,12 @@ def encoding_of(head: bytes) -> str:
 
 
 def looks_binary(head: bytes) -> bool:
-    """NUL bytes early in the file, unless a UTF-16/32 BOM explains them."""
-    return encoding_of(head) in ("utf-8", "utf-8-sig") and b"\x00" in head[:BINARY_SNIFF]
+    """Many NUL bytes early in the file, unless a UTF-16/32 BOM explains them.
+
+    Many, not one: a single NUL in a queue row is that row's finding, not a reason to skip
+    (or refuse) the whole file."""
+    head = head[:BINARY_SNIFF]
+    return encoding_of(head) in ("utf-8", "utf-8-sig") and head.count(b"\x00") * 64 > len(head)
 
 
 def decode(data: bytes) -> tuple[str | None, Problem | None]:

@@ -24,7 +24,7 @@ from yaml.events import (MappingEndEvent, MappingStartEvent, ScalarEvent, Sequen
 from ..model import Locator, Post, Problem
 from .fields import align, build_post, message_of, problem_post
 from .inputs import inputs
-from .text import bad_char, first_bad, open_text
+from .text import bad_char, first_bad, open_text, size_text
 from .yamlnodes import Loader, TooBig, mapping_fields, yaml_error
 
 # What YAML may contain (its "printable" set); anything else would stop libyaml for the whole
@@ -172,6 +172,10 @@ def _post(loader: Loader, tap: _Tap, display: str, stem: str, number: int) -> Po
         return problem_post(display, post_id, number, Problem("malformed", f"this post is {exc.message}",
                                                               exc.mark.line + 1, exc.mark.column + 1))
     line, column = node.start_mark.line + 1, node.start_mark.column + 1
+    if node.end_mark.index - node.start_mark.index > tap.cap:
+        return problem_post(display, post_id, number, Problem(
+            "malformed", f"this post is larger than {size_text(tap.cap)} (no platform takes a post "
+                         "that long); it was not read", line, column))
     bad = tap.first_bad(node.start_mark.index, node.end_mark.index)
     if bad is not None:
         raw = tap.slice(node.start_mark.index, bad + 1) or " "
