@@ -301,7 +301,10 @@ def _object(window: _Window, pos: int, display: str, stem: str) -> Generator[Pos
             raise _JsonError("invalid JSON: expected a key in quotes", pos)
         key_line, _ = window.locate(pos)
         end, too_long = window.string_end(pos, pos, True)
-        key = "" if too_long else json.loads(window.slice(pos, end))
+        try:
+            key = "" if too_long else json.loads(window.slice(pos, end))
+        except ValueError as exc:  # a control character or a bad escape in the key
+            raise _JsonError(f"invalid JSON: {why(exc)}", pos) from None
         pos = window.skip_ws(end)
         if window.char(pos) != ":":
             raise _JsonError("invalid JSON: expected ':' after a key", pos)

@@ -23,7 +23,10 @@ from .fields import short, why
 from .inputs import inputs
 from .text import size_text
 
-_PARSER = getattr(yaml, "CParser", None)  # libyaml's event parser, when installed
+try:  # libyaml's event parser, when PyYAML was built with it (the usual wheels are)
+    from yaml.cyaml import CParser as _PARSER
+except ImportError:  # pragma: no cover
+    _PARSER = None
 
 
 class TooBig(Exception):
@@ -200,8 +203,9 @@ def construct(loader: Any, node: yaml.Node) -> Any:
 
 def front_matter(text: str) -> tuple[dict[str, Any], dict[str, int], list[Problem]]:
     """Fields of a draft's front matter (the text between the `---` lines, from file line 2)."""
-    loader = Loader(text)
+    loader = None
     try:
+        loader = Loader(text)  # the pure-Python reader checks characters here already
         node = loader.get_single_node()
         if node is None:
             return {}, {}, []
@@ -212,4 +216,5 @@ def front_matter(text: str) -> tuple[dict[str, Any], dict[str, int], list[Proble
         message, line = yaml_error(exc)
         return {}, {}, [Problem("malformed", f"front matter: {message}", (line or 0) + 2)]
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
