@@ -394,3 +394,18 @@ def test_a_lone_surrogate_is_an_encoding_finding_in_every_format(write, cli, fmt
         [finding] = run.json["findings"]
         assert (finding["post"], finding["line"], finding["column"]) == ("bad", 1, 29)
         assert run.json["summary"]["posts"] == 2
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="needs a user that file permissions apply to (not root)")
+def test_an_unreadable_subfolder_is_reported_not_skipped_silently(write, cli, tmp_path):
+    write("drafts/a.txt", "Fine\n")
+    locked = write("drafts/locked/b.txt", "Also a post\n").parent
+    locked.chmod(0)
+    try:
+        run = cli("check", "--offline", str(tmp_path / "drafts"))
+    finally:
+        locked.chmod(0o755)
+    assert run.exit_code == 2
+    assert f"{locked}: cannot read" in run.stderr
+    assert "Checked 1 post" in run.stderr

@@ -171,7 +171,10 @@ def _files(arg: str, note: Note, error: OnError, walk: Walk, seen: _Seen
 
 def _walk(root: Path, note: Note, error: OnError, walk: Walk, seen: _Seen
           ) -> Iterator[tuple[Path, str, BinaryIO | None]]:
-    for folder, dirs, files in os.walk(root):
+    def unreadable(exc: OSError) -> None:  # a folder os.walk cannot list: said, not skipped silently
+        error(InputError(f"cannot read: {exc.strerror or exc}", exc.filename or str(root)))
+
+    for folder, dirs, files in os.walk(root, onerror=unreadable):
         base = Path(folder)
         dirs[:] = sorted(d for d in dirs if not not_a_post(d) and not walk.excluded(base / d))
         for name in sorted(files):
@@ -205,15 +208,16 @@ def _open(path: Path, display: str) -> BinaryIO:
     Opened without blocking and checked before any byte is read: opening a FIFO for reading
     would wait for a writer forever, and a device such as /dev/zero never ends.
     """
+    nonblocking = getattr(os, "O_NONBLOCK", 0)  # POSIX; Windows has no FIFOs to wait on
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        fd = os.open(path, os.O_RDONLY | nonblocking | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", display) from None
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
         raise _NotRegular("not a regular file (a device, pipe or socket); postlint reads files, "
                           "and - for stdin", display)
-    if hasattr(os, "set_blocking"):
+    if nonblocking:
         os.set_blocking(fd, True)
     return open(fd, "rb")
 

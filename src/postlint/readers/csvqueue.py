@@ -83,6 +83,7 @@ def read(path: Path, display: str, stream: BinaryIO) -> Iterator[Post]:
     hootsuite = False
     message_col = 0
     number = 0
+    columns_reported = False
     for record in records.records():
         if record.problem is not None:
             if header is None and not hootsuite:  # no columns to read the rest by
@@ -123,7 +124,7 @@ def read(path: Path, display: str, stream: BinaryIO) -> Iterator[Post]:
         else:
             assert header is not None
             fields = {name: row[i] for i, name in enumerate(header) if name and i < len(row)}
-            if number == 1:  # unknown columns: once, on the header, not on every row
+            if not columns_reported:  # unknown columns: once, on the header, not on every row
                 field_lines = {name: header_line for name in header if field_of(name) is None}
         message = row[message_col] if message_col < len(row) else ""
         yield build_post(
@@ -135,8 +136,9 @@ def read(path: Path, display: str, stream: BinaryIO) -> Iterator[Post]:
             index=number,
             field_lines={**{k: start for k in fields}, **field_lines},
             problems=[] if message.strip() else [Problem("empty", "the message cell is empty", start)],
-            unknown="column" if number == 1 else None,
+            unknown=None if columns_reported else "column",
         )
+        columns_reported = True
 
 
 def _locator(raw: str, line: int, col_index: int, message: str) -> Locator:

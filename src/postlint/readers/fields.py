@@ -102,12 +102,14 @@ def message_of(fields: Mapping[str, Any], line: int, column: int = 1
     """(key as written, text, problems) of a queue row's message: text, or a Problem saying why
     there is none (no message field, an empty one, or a value that is not text)."""
     key, value = canonical(fields)[0].get("message", (None, None))
-    if isinstance(value, str) and value.strip():
-        return key, value, []
-    if key is not None and not _empty(value):
-        return None, "", [Problem("malformed", f"{key} must be text, not {short(value)}", line, column)]
-    return (key if isinstance(value, str) else None), value if isinstance(value, str) else "", [
-        Problem("empty", "the post has no message text", line, column)]
+    if not isinstance(value, str):
+        if _empty(value):
+            return None, "", [Problem("empty", "the post has no message text", line, column)]
+        return None, "", [Problem("malformed", f"{short(key)} must be text, not {short(value)}",
+                                  line, column)]
+    if not value.strip():
+        return key, value, [Problem("empty", "the post has no message text", line, column)]
+    return key, value, []
 
 
 def unknown_key(key: str, what: str = "key") -> str:
