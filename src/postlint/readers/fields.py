@@ -63,10 +63,21 @@ def field_of(key: str) -> str | None:
     return found[0] if found else None
 
 
-@lru_cache(maxsize=4096)
-def _priority(key: str) -> int:
-    found = inputs().field_of(key)
-    return found[1] if found else 0
+@lru_cache(maxsize=256)
+def _plan(keys: tuple[Any, ...]) -> tuple[tuple[tuple[str, tuple[Any, ...]], ...], tuple[Any, ...]]:
+    """For one order of keys (every row of a queue has the same): each field with its keys in
+    priority order, and the unknown keys. Computed once, so a row costs a few lookups."""
+    by_field: dict[str, list[tuple[int, Any]]] = {}
+    unknown = []
+    for key in keys:
+        found = inputs().field_of(str(key))
+        if found is None:
+            unknown.append(key)
+        else:
+            by_field.setdefault(found[0], []).append((found[1], key))
+    plan = tuple((name, tuple(key for _, key in sorted(spellings, key=lambda s: s[0])))
+                 for name, spellings in by_field.items())
+    return plan, tuple(unknown)
 
 
 def canonical(fields: Mapping[str, Any]) -> tuple[dict[str, tuple[str, Any]], list[str]]:
@@ -75,22 +86,14 @@ def canonical(fields: Mapping[str, Any]) -> tuple[dict[str, tuple[str, Any]], li
     When a row has two spellings of one field, the one listed first in rules/inputs.yaml
     that has a value wins (a `message` column beats a `text` column, as it always has).
     """
+    plan, unknown = _plan(tuple(fields))
     known: dict[str, tuple[str, Any]] = {}
-    unknown: list[str] = []
-    for key, value in fields.items():
-        name = field_of(str(key))
-        if name is None:
-            unknown.append(key)
-        elif name not in known or _better(key, value, *known[name]):
-            known[name] = (key, value)
-    return known, unknown
-
-
-def _better(key: str, value: Any, old_key: str, old_value: Any) -> bool:
-    """Does (key, value) beat what we have for its field? A value beats none; then priority."""
-    if _empty(value):
-        return False
-    return _empty(old_value) or _priority(str(key)) < _priority(str(old_key))
+    for name, keys in plan:
+        key = keys[0]
+        if len(keys) > 1:
+            key = next((k for k in keys if not _empty(fields[k])), key)
+        known[name] = (key, fields[key])
+    return known, list(unknown)
 
 
 def _empty(value: Any) -> bool:
@@ -101,7 +104,9 @@ def message_of(fields: Mapping[str, Any], line: int, column: int = 1
                ) -> tuple[str | None, str, list[Problem]]:
     """(key as written, text, problems) of a queue row's message: text, or a Problem saying why
     there is none (no message field, an empty one, or a value that is not text)."""
-    key, value = canonical(fields)[0].get("message", (None, None))
+    keys = next((keys for name, keys in _plan(tuple(fields))[0] if name == "message"), ())
+    key = next((k for k in keys if not _empty(fields[k])), keys[0] if keys else None)
+    value = fields[key] if key is not None else None
     if not isinstance(value, str):
         if _empty(value):
             return None, "", [Problem("empty", "the post has no message text", line, column)]
@@ -152,18 +157,24 @@ def build_post(
 
     def scalar(name: str) -> str | None:
         """A one-value field as clean text, or None (with a Problem when it is not one value)."""
-        key, value = known.get(name, (None, None))
-        if _empty(value):
+        entry = known.get(name)
+        if entry is None or entry[1] is None:
             return None
-        if not isinstance(value, SCALARS):
+        key, value = entry
+        if isinstance(value, str):
+            value = value.strip()
+            if value.isascii() and "\x00" not in value:  # the common case: plain text, done
+                return value or None
+        elif isinstance(value, SCALARS):
+            value = str(value).strip()
+        else:
             problem(key, f"{key} must be one value, not {short(value)}")
             return None
-        value = str(value).strip()
         bad = text_problem(value, lines.get(key, default_line))
         if bad is not None:
             problems.append(Problem(bad.kind, f"{key}: {bad.message}", bad.line))
             return None
-        return value
+        return value or None
 
     platform = None
     raw_platform = scalar("platform")
@@ -193,10 +204,10 @@ def build_post(
         problems.append(Problem("encoding", bad_char(text[at]), line, column))
         text = printable(text)  # same length: positions stay right
 
-    language, account, link, custom_id = (scalar(n) for n in ("language", "account", "link", "id"))
-    for name in known:  # canonical names, so rules find `scheduled_at` however it was spelt
-        if known[name][0] in lines:
-            lines[name] = lines[known[name][0]]
+    language, account, link, custom_id = scalar("language"), scalar("account"), scalar("link"), scalar("id")
+    for name, (key, _) in known.items():  # canonical names: rules find `scheduled_at` however spelt
+        if key != name and key in lines:
+            lines[name] = lines[key]
     return Post(
         path=path,
         id=custom_id or post_id,

@@ -5,7 +5,6 @@ broken edit names its line instead of misreading every queue.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,6 +44,8 @@ class Inputs:
 
     def closest(self, key: str) -> str | None:
         """The field a mistyped key most likely meant (`schedule_at` -> `scheduled_at`)."""
+        import difflib  # only for a key that is not known: most runs never need it
+
         close = difflib.get_close_matches(normalise_key(key), list(self.spellings), n=1, cutoff=0.75)
         return self.spellings[close[0]][0] if close else None
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO, Generator, Iterator, TextIO
 
@@ -24,6 +25,7 @@ from .inputs import inputs
 from .text import lines, open_text, size_text, text_problem
 
 CHUNK = 1 << 16
+_DECODER = json.JSONDecoder()
 _WS = re.compile(r"[ \t\r\n]*")
 _TOKEN = re.compile(r'["\[\]{}]')
 _STRING_BODY = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*', re.S)  # up to the closing quote (unrolled loop)
@@ -51,11 +53,12 @@ def read_jsonl(path: Path, display: str, stream: BinaryIO) -> Iterator[Post]:
         yield _post(display, post_id, number, obj, raw, line.number, column)
 
 
-def _parse(raw: str, line: int, column: int) -> tuple[Any, Problem | None]:
-    """One element; anything json cannot take (a 5,000-digit number, nesting 5,000 deep) and
-    anything a post cannot hold (nesting beyond limits.depth) is a Problem on it."""
+def _parse(raw: str, line: int, column: int, parsed: Any = None) -> tuple[Any, Problem | None]:
+    """One element (`parsed`: already decoded); anything json cannot take (a 5,000-digit
+    number, nesting 5,000 deep) and anything a post cannot hold (nesting beyond limits.depth)
+    is a Problem on it."""
     try:
-        obj = json.loads(raw)
+        obj = json.loads(raw) if parsed is None else parsed
     except json.JSONDecodeError as exc:
         return None, Problem("malformed", f"invalid JSON: {exc.msg}", *_position(raw, exc.pos, line, column))
     except RecursionError:
@@ -104,22 +107,26 @@ def _post(display: str, post_id: str, number: int, obj: Any, raw: str, line: int
 def _message_locator(raw: str, key: str, message: str, line: int, column: int) -> Locator:
     """Locator of the message's string literal: the first `"key": "…"` in the element whose
     literal decodes to the message (a nested object may use the same key)."""
-    name = json.dumps(key, ensure_ascii=False)
-    for found in re.finditer(re.escape(name) + r'\s*:\s*"', raw):
+    for found in _key_literal(key).finditer(raw):
         begin = found.end()
-        body = _STRING_BODY.match(raw, begin)
-        end = body.end() if body else begin
+        end = _STRING_BODY.match(raw, begin).end()
+        literal = raw[begin:end]
+        if literal == message:  # no escapes: the common case, no second parse
+            return Locator(*_position(raw, begin, line, column))
         try:
-            if json.loads(raw[begin - 1 : end + 1]) != message:
+            if "\\" not in literal or json.loads(raw[begin - 1 : end + 1]) != message:
                 continue
         except ValueError:
             continue
-        at_line, at_column = _position(raw, begin, line, column)
-        literal = raw[begin:end]
-        if literal == message:
-            return Locator(at_line, at_column)
-        return Locator(at_line, at_column, raw=literal, index=_unescape_index(literal, len(message)))
+        return Locator(*_position(raw, begin, line, column), raw=literal,
+                       index=_unescape_index(literal, len(message)))
     return Locator(line, column)
+
+
+@lru_cache(maxsize=64)
+def _key_literal(key: str) -> re.Pattern[str]:
+    """`"key": "` as JSON writes it (spaces around the colon allowed)."""
+    return re.compile(re.escape(json.dumps(key, ensure_ascii=False)) + r'\s*:\s*"')
 
 
 def _unescape_index(literal: str, length: int) -> tuple[int, ...]:
@@ -201,12 +208,26 @@ class _Window:
         self._pos = pos
         return self._line, pos - self._line_start + 1
 
-    def release(self, upto: int) -> None:
-        """Forget the text before `upto` (its lines are counted first)."""
-        if upto > self.base:
+    def release(self, upto: int, at_once: bool = False) -> None:
+        """Forget the text before `upto` (its lines are counted first). Lazily: the buffer is
+        only cut once a chunk's worth is behind, so small posts do not copy it each time."""
+        if upto - self.base > (0 if at_once else CHUNK):
             self.locate(upto)
             self.buf = self.buf[upto - self.base :]
             self.base = upto
+
+    def decode(self, pos: int) -> tuple[Any, int]:
+        """(value, end) of a complete JSON value at `pos` in the buffer, else (None, -1).
+
+        json's C decoder does it in one pass. A value that ends the buffer may go on in the
+        next chunk (a number), so it only counts with text after it, or at the end of file."""
+        try:
+            obj, end = _DECODER.raw_decode(self.buf, pos - self.base)
+        except (ValueError, RecursionError):
+            return None, -1
+        if end == len(self.buf) and not self.eof:
+            return None, -1
+        return obj, end + self.base
 
     def skip_ws(self, pos: int) -> int:
         while True:
@@ -264,7 +285,7 @@ class _Window:
         """Past the cap (or not kept at all): drop what was read, keep going on the rest."""
         if keep and pos - start <= self.cap:
             return False
-        self.release(pos)
+        self.release(pos, at_once=True)
         return keep
 
 
@@ -348,12 +369,15 @@ def _list(window: _Window, pos: int, display: str, stem: str, counter: list[int]
         number = counter[0]
         post_id = f"{stem}#{number}"
         line, column = window.locate(pos)
-        try:
-            end, overflow = window.element_end(pos)
-        except _JsonError as exc:
-            yield problem_post(display, post_id, number,
-                               Problem("malformed", exc.message, *window.locate(exc.pos)))
-            raise _Stop from None  # nothing after an unterminated element can be read
+        obj, end = window.decode(pos)  # the common case: a whole, valid element in the buffer
+        overflow = False
+        if end < 0:  # not (yet) valid here: find its end by scanning, reading on as needed
+            try:
+                end, overflow = window.element_end(pos)
+            except _JsonError as exc:
+                yield problem_post(display, post_id, number,
+                                   Problem("malformed", exc.message, *window.locate(exc.pos)))
+                raise _Stop from None  # nothing after an unterminated element can be read
         if overflow or end - pos > window.cap:
             yield problem_post(display, post_id, number, Problem(
                 "malformed", f"this post is larger than {size_text(window.cap)} (no platform takes a "
@@ -361,9 +385,8 @@ def _list(window: _Window, pos: int, display: str, stem: str, counter: list[int]
         else:
             raw = window.slice(pos, end)
             problem = text_problem(raw, line, column)
-            obj = None
             if problem is None:
-                obj, problem = _parse(raw, line, column)
+                obj, problem = _parse(raw, line, column, obj)
             yield (problem_post(display, post_id, number, problem) if problem is not None
                    else _post(display, post_id, number, obj, raw, line, column))
         window.release(end)
