@@ -381,6 +381,16 @@ def test_a_queue_row_over_the_bound_is_a_finding_and_the_next_row_is_read(write,
     assert run.json["summary"]["posts"] == 2
 
 
+def test_csv_cells_that_never_end_cannot_make_reading_quadratic(write, core):
+    # `a","` closes a quoted cell and opens the next: from every line a record runs to the end
+    # of the file. Re-reading the rest for each line took 2 minutes for these 100 KB.
+    path = write("q.csv", "message,platform\n" + "h" * 300 + ",x\n" + 'a","\n' * 20_000)
+    run = core(str(path))
+    assert [f["line"] for f in by_rule(run, "platform.too-long")] == [2]
+    assert "the rest of the file was not read" in by_rule(run, "input.malformed")[-1]["message"]
+    assert run.json["summary"]["posts"] < 100
+
+
 # --- 23. lone surrogates ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -180,7 +180,14 @@ class _Records:
     small buffer, so a broken record can be re-read from its second line: a stray quote costs
     one row, not the rest of the file. A line with an undecodable byte or a NUL is that row's
     Problem, and the next line starts a new record.
+
+    Re-reading is bounded (REREAD caps of text per file): lines such as `a","` close a quoted
+    cell and open the next one, so from every one of them a record runs on to the end of the
+    file, and re-reading the rest for each would take hours. Past the bound, the rest of the
+    file is one finding.
     """
+
+    REREAD = 4
 
     def __init__(self, source: Iterator[Line], cap: int):
         self.source = source
@@ -188,6 +195,7 @@ class _Records:
         self.buffer: list[Line] = []  # lines read but not yet part of a finished record
         self.used = 0  # lines of the buffer fed to the current record
         self.size = 0  # characters fed to the current record
+        self.reread = 0  # characters fed to broken records beyond their first line
 
     def __iter__(self) -> _Records:  # csv.reader's line source: the lines of one record
         return self
@@ -207,6 +215,12 @@ class _Records:
             except (csv.Error, _TooBig) as exc:
                 first = self.buffer[0]
                 del self.buffer[:1]  # skip the record's first line, read on from the next
+                self.reread += self.size - len(first.text)
+                if self.reread > self.REREAD * self.cap:
+                    yield _Record([], "", first.number, Problem(
+                        "malformed", "broken CSV quoting from here on (quoted cells that never end, "
+                                     "row after row); the rest of the file was not read", first.number))
+                    return
                 message = (f"broken CSV quoting: {exc}" if isinstance(exc, csv.Error) else
                            f"this row is longer than {size_text(self.cap)} (no platform takes a post "
                            "that long, so a quote is probably never closed)")
