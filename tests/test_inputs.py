@@ -199,6 +199,21 @@ def test_deep_nesting_and_alias_bombs_are_findings(write, core, front):
     assert "nested more than" in finding["message"] or "aliases expanded" in finding["message"]
 
 
+def test_a_deep_yaml_post_is_skipped_and_one_too_deep_to_skip_ends_the_file(write, core):
+    def queue(depth: int):
+        return write("q.yaml", "posts:\n  - text: deep\n    x-v: " + "[" * depth + "]" * depth + "\n"
+                               "  - {platform: x, text: " + "t" * 300 + "}\n")
+    run = core(str(queue(100)))
+    [deep] = by_rule(run, "input.malformed")
+    assert (deep["post"], deep["line"]) == ("q#1", 3) and "nested more than 32" in deep["message"]
+    assert [f["post"] for f in by_rule(run, "platform.too-long")] == ["q#2"]
+    # libyaml checks every open level for each token: skipping 500,000 levels would take hours
+    run = core(str(queue(500_000)))
+    [deep] = by_rule(run, "input.malformed")
+    assert deep["post"] == "q#1" and "the rest of the file was not read" in deep["message"]
+    assert run.json["summary"]["posts"] == 1
+
+
 def test_yaml_merge_keys_still_work(write, core):
     path = write("q.yaml", 'defaults: &d {platform: x, account: "@acme"}\n'
                            "posts:\n  - {<<: *d, text: short}\n  - {<<: *d, text: " + "m" * 300 + "}\n")

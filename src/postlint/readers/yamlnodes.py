@@ -38,6 +38,15 @@ class TooBig(Exception):
         self.mark = mark
 
 
+class Unskippable(TooBig):
+    """A node nested so deep that even skipping it is too slow: libyaml checks every open
+    level for each token, so reading past 50,000 levels takes seconds, past 500,000 hours.
+    The rest of the file cannot be read."""
+
+
+SKIP_DEPTH = 1000  # levels skip_open reads through (about a million level checks at most)
+
+
 class _Guarded(Composer):
     """Composer that refuses nesting beyond `limits.depth` and input beyond the tap's cap, and
     counts the collections it has opened, so the caller can skip the rest of a bad node."""
@@ -94,11 +103,15 @@ class _Guarded(Composer):
 
 
 def skip_open(loader: Any, open_collections: int) -> None:
-    """Read events (cheap: no nodes are built) until `open_collections` have ended."""
+    """Read events (cheap: no nodes are built) until `open_collections` have ended; raise
+    Unskippable for nesting beyond SKIP_DEPTH, which cannot be read through in time."""
     while open_collections > 0:
         event = loader.get_event()
         if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
             open_collections += 1
+            if open_collections > SKIP_DEPTH:
+                raise Unskippable(f"nested more than {SKIP_DEPTH} levels deep; the rest of the file "
+                                  "was not read", event.start_mark)
         elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
             open_collections -= 1
 

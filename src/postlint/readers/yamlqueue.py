@@ -25,7 +25,7 @@ from ..model import Locator, Post, Problem
 from .fields import align, build_post, message_of, problem_post
 from .inputs import inputs
 from .text import bad_char, first_bad, open_text, size_text
-from .yamlnodes import Loader, TooBig, mapping_fields, yaml_error
+from .yamlnodes import Loader, TooBig, Unskippable, mapping_fields, yaml_error
 
 # What YAML may contain (its "printable" set); anything else would stop libyaml for the whole
 # file, so the parser sees U+FFFD there instead and the post that holds it gets the finding.
@@ -126,6 +126,8 @@ def _queue(loader: Loader, tap: _Tap, display: str, stem: str) -> Generator[Post
                 tap.start(loader.peek_event().start_mark.index)
                 try:
                     loader.compose_item()
+                except Unskippable:
+                    raise
                 except TooBig:
                     pass
             continue
@@ -143,13 +145,20 @@ def _queue(loader: Loader, tap: _Tap, display: str, stem: str) -> Generator[Post
             tap.start(loader.peek_event().start_mark.index)
             try:
                 loader.compose_item()
+            except Unskippable:
+                raise
             except TooBig:
                 pass
             continue
         loader.get_event()
         while not loader.check_event(SequenceEndEvent):
             number += 1
-            yield _post(loader, tap, display, stem, number)
+            try:
+                yield _post(loader, tap, display, stem, number)
+            except Unskippable as exc:  # the post's finding; nothing after it can be read
+                yield problem_post(display, f"{stem}#{number}", number, Problem(
+                    "malformed", f"this post is {exc.message}", exc.mark.line + 1, exc.mark.column + 1))
+                return
         loader.get_event()
     loader.get_event()  # mapping end
     if posts_line is None:
@@ -168,6 +177,8 @@ def _post(loader: Loader, tap: _Tap, display: str, stem: str, number: int) -> Po
     tap.start(mark.index)
     try:
         node = loader.compose_item()
+    except Unskippable:
+        raise
     except TooBig as exc:
         return problem_post(display, post_id, number, Problem("malformed", f"this post is {exc.message}",
                                                               exc.mark.line + 1, exc.mark.column + 1))
