@@ -434,3 +434,22 @@ def test_an_unreadable_subfolder_is_reported_not_skipped_silently(write, cli, tm
     assert run.exit_code == 2
     assert f"{locked}: cannot read" in run.stderr
     assert "Checked 1 post" in run.stderr
+
+
+def test_a_reader_bug_is_one_line_and_exit_2_and_the_other_files_are_read(write, cli, monkeypatch):
+    """The safety net under every reader: a bug must never pass as "findings" (exit 1)."""
+    from postlint import readers
+
+    def broken(path, display, handle):
+        yield from readers.csvqueue.read(path, display, handle)
+        raise RuntimeError("simulated reader bug")
+
+    monkeypatch.setitem(readers.QUEUE_READERS, ".csv", broken)
+    queue = write("q.csv", "message\nfirst post\n")
+    draft = write("d.txt", "---\nplatform: x\n---\n" + "k" * 300 + "\n")
+    run = cli("check", "--offline", "--format", "json", "--select", "platform", str(queue), str(draft))
+    assert run.exit_code == 2
+    assert f"{queue}: could not read the rest of this file (a postlint bug: RuntimeError" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert run.json["summary"]["posts"] == 2  # the queue's first post, and the draft
+    assert [f["path"] for f in run.json["findings"]] == [str(draft)]

@@ -129,10 +129,18 @@ def read_posts(paths: list[str], note: Note, error: OnError, walk: Walk = Walk()
 
 
 def _read(path: Path, display: str, handle: BinaryIO) -> Iterator[tuple[Path, Post]]:
+    """The posts of one file. A reader never raises for bad content; if it raises anyway (a
+    bug), that is one line and exit 2 naming the file, and the other files are still read."""
     count = 0
-    for post in reader_for(path)(path, display, handle):
-        count += 1
-        yield path, post
+    try:
+        for post in reader_for(path)(path, display, handle):
+            count += 1
+            yield path, post
+    except Exception as exc:  # noqa: BLE001 - a bug must not look like "findings" (exit 1)
+        if os.environ.get("POSTLINT_DEBUG"):
+            raise
+        raise InputError(f"could not read the rest of this file (a postlint bug: "
+                         f"{type(exc).__name__}: {str(exc)[:100]}); please report it", display) from None
     return count
 
 

@@ -1,6 +1,6 @@
 """Bytes to text, the same way for every reader, and never more than a bound at a time.
 
-UTF-8 with or without BOM; UTF-16 and UTF-32 when a BOM says so (Excel's "Unicode text").
+UTF-8 with or without BOM; UTF-16 and UTF-32 when a BOM says so.
 Queues are read line by line: a bad byte or a NUL makes a Problem on *that* line, so one
 broken row never turns a whole queue into one "encoding" post. Undecodable bytes are kept as
 surrogate escapes (U+DC80..U+DCFF) so that every other character keeps its place.
