@@ -8,6 +8,7 @@ runs that fail (status 2).
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -97,3 +98,12 @@ def test_json_report_without_findings_is_valid(write, cli):
     clean = write("clean.txt", "Fresh coffee every morning.\n")
     run = cli("check", "--quiet", *CORE, "--format", "json", str(clean))
     assert json.loads(run.stdout)["findings"] == [] and run.exit_code == 0
+
+
+def test_text_report_does_not_repeat_the_suggestion_its_message_names(write, cli):
+    path = write("d.txt", "---\nlanguage: en\n---\nWe love teh beans.\n")
+    run = cli("check", "--offline", "--quiet", "--select", "spelling.unknown-word", str(path))
+    [line] = [line for line in run.stdout.splitlines() if "spelling.unknown-word" in line]
+    said, rest = line.split("Did you mean 'the'?")
+    assert not re.search(r"\bthe\b", rest), line  # once in the message, not again after it
+    assert "suggestion" not in rest or "other suggestions:" in rest

@@ -188,3 +188,16 @@ def test_runner_keeps_only_posts_with_findings_in_every_mode(write):
         assert sorted(p.id for p in result.posts.values()) == sorted(f"r{i}" for i in range(0, 1200, 100))
         assert {(f.path, f.post_index) for f in result.findings} == set(result.posts)
     assert run([str(queue)], Settings(select=("platform",), options=Options(offline=True)), jobs=1).posts == {}
+
+
+def test_help_says_how_to_silence_a_queue_row_not_front_matter(cli, write):
+    queue = write("q.csv", "message,platform\n" + "x" * 300 + ",x\n")
+    source, code = _report(cli, str(queue))
+    assert code == 1
+    [help_item] = re.findall(r'<li id="rule-platform.too-long">.*?</li>', source)
+    assert "row&#x27;s <code>ignore</code> column" in help_item or "row's <code>ignore</code> column" in help_item
+    assert "front matter" not in help_item
+    draft = write("d.txt", "---\nplatform: x\n---\n" + "y" * 300 + "\n")
+    source, _ = _report(cli, str(draft))
+    [help_item] = re.findall(r'<li id="rule-platform.too-long">.*?</li>', source)
+    assert "front matter <code>ignore: [platform.too-long]</code>" in help_item

@@ -49,6 +49,10 @@ def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Complete
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
 
 
+QUEUE_CONTENT = {".csv": "message\nhi\n", ".json": '[{"text": "hi"}]', ".jsonl": '{"text": "hi"}\n',
+                 ".yaml": "posts:\n  - text: hi\n", ".yml": "posts:\n  - text: hi\n"}
+
+
 @pytest.mark.parametrize("path,passed", [
     ("drafts/launch.txt", True), ("drafts/launch.md", True), ("queue/week.csv", True),
     ("queue/week.jsonl", True), ("queue/week.json", True), ("queue/posts.yaml", True),
@@ -57,12 +61,23 @@ def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Complete
     (".github/workflows/lint.yml", False), ("requirements.txt", False), ("package.json", False),
     ("mkdocs.yml", False), ("src/tool.py", False), ("logo.png", False),
 ])
-def test_hook_passes_only_drafts_and_queues(path, passed):
-    """The same `files`/`exclude` matching pre-commit does (re.search on the repo-relative path)."""
+def test_hook_checks_only_drafts_and_queues(path, passed, cli, tmp_path, monkeypatch):
+    """What pre-commit selects (`files`, re.search on the repo-relative path), then what the
+    hook's own command reads of it: files that are never posts are skipped by postlint
+    (--force-exclude), with the same list (rules/inputs.yaml) as when it walks a folder."""
     hook = _hook()
-    selected = bool(re.search(hook["files"], path)) and not re.search(hook["exclude"], path)
-    assert selected is passed
-    assert hook["id"] == "postlint" and hook["entry"] == "postlint check"
+    assert hook["id"] == "postlint" and hook["entry"].split()[:2] == ["postlint", "check"]
+    selected = bool(re.search(hook["files"], path)) and not re.search(hook.get("exclude", "^$"), path)
+    checked = False
+    if selected:
+        monkeypatch.chdir(tmp_path)
+        target = tmp_path / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(QUEUE_CONTENT.get(target.suffix, "A post about coffee\n"), "utf-8")
+        run = cli(*hook["entry"].split()[1:], "--offline", "--format", "json", path)
+        assert run.exit_code == 0, run.stdout + run.stderr
+        checked = run.json["summary"]["posts"] > 0
+    assert checked is passed
 
 
 def test_real_precommit_blocks_a_bad_draft_and_lets_a_clean_one_through(tmp_path):
@@ -104,7 +119,7 @@ def test_real_precommit_blocks_a_bad_draft_and_lets_a_clean_one_through(tmp_path
     assert bad.returncode != 0, output
     assert "postlint" in output and "Failed" in output
     assert "drafts/autumn.txt" in output and "platform.too-long" in output
-    assert "README.md" not in output  # excluded by the hook definition
+    assert "README.md" not in output  # not a post: skipped (--force-exclude), quietly
     log = _run(["git", "log", "--oneline"], repo, env)
     assert log.stdout.strip() == ""  # the commit did not happen
 

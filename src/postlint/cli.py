@@ -104,8 +104,13 @@ def main() -> None:
 @rules_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
               help="Worker processes (default: 1 for a few posts, else the CPU count).")
+@click.option("--allow-empty", is_flag=True,
+              help="A PATH without posts is fine (default: exit 2, it is usually a typo).")
+@click.option("--force-exclude", is_flag=True,
+              help="Skip excluded files (not posts, or the config's `exclude`) even when named "
+                   "as a PATH, as the pre-commit hook does.")
 def check(paths, config_file, fmt, fail_on, min_severity, offline, no_cache, now, quiet, platform,
-          lang, select, ignore, rule_dirs, jobs) -> None:
+          lang, select, ignore, rule_dirs, jobs, allow_empty, force_exclude) -> None:
     """Check drafts, queue files, directories or - (stdin)."""
     from .engine import Options
     from .formatters import get
@@ -142,7 +147,8 @@ def check(paths, config_file, fmt, fail_on, min_severity, offline, no_cache, now
         with QueueProgress(enabled=not quiet) as progress:
             result = run(list(paths), settings, Path(config_file) if config_file else None, jobs,
                          note, keep_posts=fmt == "html",  # the html report shows each post's text
-                         progress=progress, rules=rules)
+                         progress=progress, rules=rules, allow_empty=allow_empty,
+                         force_exclude=force_exclude)
     except UsageError as exc:
         _fail(exc)
         return

@@ -59,6 +59,7 @@ SCHEMA: dict[str, Any] = {
     "rules": {"disable": y.list_of(y.STR), "severity": y.map_of(y.choice(*SEVERITY_NAMES))},
     # approvals before publishing (postlint/review): how many, for which posts, by whom
     "review": {"required": y.INT, "when": y.STR, "approvers": y.list_of(y.STR)},
+    "exclude": y.list_of(y.STR),  # globs of files and folders that are not posts (readers.matches_globs)
 }
 REVIEW_WHEN = ("all", *SEVERITY_NAMES)
 
@@ -96,6 +97,7 @@ class Config:
     language_refs: tuple[tuple[str, str, int | None], ...] = ()
     # freeze files (FREEZE_NAME) folded into `blackout` for the posts of one folder
     freezes: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()  # globs, relative to this config's folder
 
     @property
     def tz(self) -> ZoneInfo:
@@ -343,6 +345,7 @@ def build(data: dict[str, Any], path: str | None = None, refs: list | None = Non
         severity=tuple((k, Severity.parse(v)) for k, v in (rules.get("severity") or {}).items()),
         rule_refs=tuple(refs or ()),
         language_refs=tuple(languages or ()),
+        exclude=tuple(data.get("exclude") or ()),
     )
 
 

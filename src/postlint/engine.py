@@ -88,7 +88,7 @@ def lint_post(post: Post, rules: Iterable[Rule], ctx: Context) -> list[Finding]:
         if post.ignore and any(matches(rule, s) for s in post.ignore):
             continue
         module = rule_type(rule.type)
-        if post.problems and rule.type != "input":
+        if post.problems and rule.type != "input" and not post.readable:
             continue  # an unreadable post only gets its input findings
         try:
             findings.extend(module.check(post, rule, ctx))

@@ -88,7 +88,7 @@ class Problem:
     into a finding, so that one bad row never stops the rest of a queue.
     """
 
-    kind: str  # "malformed" | "empty" | "encoding" | "field"
+    kind: str  # "malformed" | "empty" | "encoding" | "field" | "key" (an unknown key)
     message: str
     line: int
     column: int = 1
@@ -129,6 +129,12 @@ class Post:
     problems: tuple[Problem, ...] = ()
     extra: tuple[tuple[str, Any], ...] = ()  # fields we do not know, kept for custom rules
     media: tuple[MediaItem, ...] = ()  # pictures and videos published with the text
+
+    @property
+    def readable(self) -> bool:
+        """Can rules other than `input` check it? Not when its text or a field could not be
+        read; an unknown key alone leaves everything postlint knows as written."""
+        return all(problem.kind == "key" for problem in self.problems)
 
     def field_line(self, name: str) -> int:
         for key, line in self.field_lines:

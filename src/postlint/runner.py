@@ -17,7 +17,7 @@ from .config import Config, ConfigResolver, check_languages
 from .engine import Context, Options, lint_post, lint_queue, lint_review
 from .errors import UsageError
 from .model import Finding, Post, Summary
-from .readers import read_posts
+from .readers import Walk, matches_globs, read_posts
 from .rules import Rule, configure, load_rules, rule_type
 
 CHUNK = 500
@@ -111,10 +111,14 @@ def run(
     keep_posts: bool = False,
     progress: Callable[[int], None] = lambda done: None,
     rules: list[Rule] | None = None,
+    allow_empty: bool = False,
+    force_exclude: bool = False,
 ) -> Result:
     """Lint every post under `paths`. Raises UsageError for a bad config or rule file.
 
     `rules`: the already loaded rules (the CLI has them), so they are not loaded twice.
+    `allow_empty`: a path without posts is not an error; `force_exclude`: files named in
+    `paths` are skipped too when excluded (what the pre-commit hook wants).
     """
     kept: dict[tuple[str, int], Post] = {}
     linter = _Linter(settings, rules)
@@ -129,8 +133,16 @@ def run(
     needs_queue = any(hasattr(rule_type(r.type), "check_queue") or r.type == "review"
                       for r in linter.rules)
 
+    def excluded(path: Path) -> bool:
+        """The `exclude:` globs of the config that applies to `path`, from that config's folder."""
+        config = resolver.for_input(path)
+        return bool(config.exclude) and config.path is not None and \
+            matches_globs(path, Path(config.path).parent, config.exclude)
+
+    walk = Walk(excluded, force_exclude, allow_empty)
+
     def posts_with_config() -> Iterator[tuple[Config, Post]]:
-        for path, post in read_posts(paths, note, errors.append):
+        for path, post in read_posts(paths, note, errors.append, walk):
             config = resolver.for_input(path)
             summary.posts += 1
             if needs_queue:

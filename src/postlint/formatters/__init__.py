@@ -20,3 +20,19 @@ class Formatter(Protocol):
 
 def get(name: str) -> Formatter:
     return importlib.import_module(f"postlint.formatters.{name}")  # type: ignore[return-value]
+
+
+def unsaid_suggestions(finding: Finding) -> tuple[str, ...]:
+    """The suggestions a finding's message does not already name.
+
+    A message may carry the best suggestion itself ("Did you mean 'the'?"); reports for people
+    list the others after it instead of repeating it. Machine formats (json, sarif) keep all.
+    """
+    message = finding.message
+    return tuple(s for s in finding.suggestions if f"'{s}'" not in message and f'"{s}"' not in message)
+
+
+def suggestion_label(finding: Finding) -> str:
+    """"suggestion" when the message names none of them, "other suggestions" when it names one."""
+    return "other suggestions" if len(unsaid_suggestions(finding)) < len(finding.suggestions) else \
+        "suggestion"

@@ -17,10 +17,12 @@ import base64
 import hashlib
 from collections import Counter
 from html import escape
+from pathlib import PurePath
 from typing import Any, Iterable, Mapping, Sequence, TextIO
 
 from .. import __version__
 from ..model import CATEGORIES, Finding, Post, Severity, Summary
+from . import suggestion_label, unsaid_suggestions
 
 SEVERITIES = tuple(sorted(Severity, reverse=True))  # critical first
 
@@ -220,8 +222,10 @@ def _note(fid: str, finding: Finding, highlighted: bool) -> str:
     """
     where = f"{finding.line}:{finding.column}"
     suggestions = ""
-    if finding.suggestions:
-        suggestions = f' <span class="suggest">Suggestion: {_e(", ".join(finding.suggestions))}</span>'
+    others = unsaid_suggestions(finding)
+    if others:
+        label = suggestion_label(finding).capitalize()
+        suggestions = f' <span class="suggest">{label}: {_e(", ".join(others))}</span>'
     match = ""
     if finding.match and not highlighted:
         match = f' <q>{_e(finding.match[:120])}</q>'
@@ -241,8 +245,9 @@ def _rules_help(findings: list[Finding], rules: Mapping[str, object]) -> str:
         parts = [(title, getattr(rule, attr, "") or "") for title, attr in
                  (("Why it matters", "rationale"), ("How to fix", "fix"))]
         body = "".join(f"<p><strong>{title}:</strong> {_e(text)}</p>" for title, text in parts if text)
-        silence = (f"<p><strong>How to silence:</strong> front matter <code>ignore: [{_e(rule_id)}]</code>, "
-                   f"or <code>--ignore {_e(rule_id)}</code>.</p>")
+        paths = {f.path for f in findings if f.rule == rule_id}
+        silence = (f"<p><strong>How to silence:</strong> for one post, {_silence_post(rule_id, paths)}; "
+                   f"for a run, <code>--ignore {_e(rule_id)}</code>.</p>")
         items.append(f'<li id="rule-{_e(rule_id)}"><span class="rule">{_e(rule_id)}</span> '
                      f'{summary}{body}{silence}</li>')
     if not items:
@@ -269,6 +274,24 @@ def _approved_only(views: Mapping[tuple[str, int], Sequence[Any]], shown: set[tu
     items = "".join(f'<h2>{_e(v[0].path)} <span class="id">{_e(v[0].post)}</span></h2>{_approvals(v)}'
                     for _, v in rest)
     return f'<section class="rules" id="approved"><h2>Approved posts without findings</h2>{items}</section>'
+
+
+def _silence_post(rule_id: str, paths: set[str]) -> str:
+    """Where one post says `ignore`, for the kinds of file this rule's findings are in: a draft's
+    front matter, a CSV row's `ignore` column, a JSON or YAML queue post's `ignore` field."""
+    rule = _e(rule_id)
+    kinds = {_QUEUE_KINDS.get(PurePath(path).suffix.lower().lstrip("."), "draft") for path in paths}
+    ways = {
+        "draft": f"its front matter <code>ignore: [{rule}]</code>",
+        "csv": f"its row's <code>ignore</code> column (<code>{rule}</code>; several: <code>a;b</code>)",
+        "json": f'its <code>"ignore": ["{rule}"]</code> field in the queue',
+        "yaml": f"its <code>ignore: [{rule}]</code> field in the queue",
+    }
+    return ", or ".join(ways[kind] for kind in ways if kind in kinds)
+
+
+_QUEUE_KINDS = {"csv": "csv", "json": "json", "jsonl": "json", "ndjson": "json", "yaml": "yaml",
+                "yml": "yaml"}
 
 
 def _post_section(number: int, key: tuple[str, str, int], items: list[Finding], post: Post | None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Sequence, TextIO
 
 from ..model import Finding, Severity, Summary
+from . import suggestion_label, unsaid_suggestions
 
 STYLE = {Severity.CRITICAL: "bold white on red", Severity.ERROR: "bold red",
          Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -32,8 +33,9 @@ def render(findings: list[Finding], summary: Summary, rules: list, out: TextIO,
             where = f"{f.line}:{f.column}"
             line = (f"  {where:>7}  [{STYLE[f.severity]}]{str(f.severity):<8}[/]  "
                     f"[dim]{f.rule}[/dim]  {escape(f.message)}")
-            if f.suggestions:
-                line += f" [green](suggestion: {escape(', '.join(f.suggestions))})[/green]"
+            others = unsaid_suggestions(f)
+            if others:
+                line += f" [green]({suggestion_label(f)}: {escape(', '.join(others))})[/green]"
             console.print(line)
         for view in approved.get((path, post, index), []):
             console.print("  " + escape(approval_line(view)))

@@ -6,14 +6,15 @@ line after the closing `---`.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Iterator
+from typing import BinaryIO, Iterator
 
-from .. import yamlfile
-from ..errors import UsageError
 from ..model import Locator, Post, Problem
 from .fields import build_post, problem_post
-from .text import decode
+from .inputs import inputs
+from .text import decode, read_capped, size_text
+from .yamlnodes import front_matter
 
 FENCE = "---"
 
@@ -29,8 +30,25 @@ def split_front_matter(text: str) -> tuple[str | None, str, int, Problem | None]
     return None, text, 1, Problem("malformed", "front matter starts with '---' but never ends", 1)
 
 
-def read(path: Path, display: str, data: bytes) -> Iterator[Post]:
+def _size(stream: BinaryIO) -> int | None:
+    """The file's size without reading it (None for a pipe such as stdin)."""
+    try:
+        return os.fstat(stream.fileno()).st_size
+    except (OSError, AttributeError, ValueError):
+        return None
+
+
+def read(path: Path, display: str, stream: BinaryIO) -> Iterator[Post]:
     stem = path.stem if path.name != "-" else "stdin"
+    cap = inputs().limits.draft_bytes
+    size = _size(stream)
+    data, more = (b"", True) if size is not None and size > cap else read_capped(stream, cap)
+    if more:  # a post is never this long: say so at once instead of reading 50 MB
+        what = f"the file is {size_text(size)}" if size else f"the input is over {size_text(cap)}"
+        yield problem_post(display, stem, 0, Problem(
+            "malformed", f"{what}, larger than a post can be ({size_text(cap)} at most: no platform "
+                         "takes anything near that); it was not read", 1))
+        return
     text, problem = decode(data)
     if problem:
         yield problem_post(display, stem, 0, problem)
@@ -41,19 +59,8 @@ def read(path: Path, display: str, data: bytes) -> Iterator[Post]:
     fields: dict = {}
     field_lines: dict[str, int] = {}
     if front is not None and front.strip():
-        try:
-            data_, node = yamlfile.load(display, text=front)
-        except UsageError as exc:
-            problems.append(
-                Problem("malformed", f"front matter: {exc.message}", (exc.line or 0) + 1)
-            )
-        else:
-            if isinstance(data_, dict):
-                fields = {str(k): v for k, v in data_.items()}
-                for key_node, _ in node.value:
-                    field_lines[str(key_node.value)] = key_node.start_mark.line + 2
-            else:
-                problems.append(Problem("malformed", "front matter must be a mapping of keys", 2))
+        fields, field_lines, bad = front_matter(front)
+        problems.extend(bad)
     if not body.strip() and not problems:
         problems.append(Problem("empty", "the post is empty", body_line if front else 1))
     yield build_post(

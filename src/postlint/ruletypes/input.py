@@ -11,7 +11,7 @@ from typing import Iterator
 from .. import yamlfile as y
 from ..model import Finding, Post
 
-OPTIONS = {"kinds": y.list_of(y.choice("malformed", "encoding", "empty", "field"))}
+OPTIONS = {"kinds": y.list_of(y.choice("malformed", "encoding", "empty", "field", "key"))}
 # message placeholders this type fills, besides {match} (checked when rules load)
 FIELDS = frozenset({"problem"})
 

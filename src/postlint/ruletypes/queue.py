@@ -71,7 +71,7 @@ def _eligible(posts: list[Post], rule) -> list[Post]:
     A post without `scheduled_at` is not in a queue (an archive, a draft folder): like every
     schedule rule, these say nothing about it.
     """
-    return [p for p in posts if p.scheduled_at is not None and not p.problems and p.text.strip()
+    return [p for p in posts if p.scheduled_at is not None and p.readable and p.text.strip()
             and not any(matches(rule, s) for s in p.ignore)]
 
 
