@@ -1,12 +1,20 @@
 """Recall and false alarms of the judgement rules on this project's functional suites.
 
     python3 benchmarks/bench_judgement.py [--lang en] [--ways]
+    python3 benchmarks/bench_judgement.py --cost QUEUE.jsonl   # share of check time
+
 
 For each language (tests/data/judgement/<lang>.yaml): recall = hateful cases (an `expect`
 with a profanity rule) where every expected rule fired; false alarms = cases with no
 profanity rule expected where one fired. With --ways, the same per way. Also counts the
 clean brand posts of tests/data/{sensitive,profanity}/benign.yaml with any finding.
 Uses the installed `postlint` through the real CLI, like the tests.
+
+`--cost QUEUE`: in one warm process, the CPU time of checking every post of a queue with all
+built-in rules, and without the relation rules (the judgement), in alternating rounds so
+that a busy machine slows both alike; prints the judgement's share. The posts are read once,
+so reading, ranking and formatting (which judgement does not touch) are not counted: the
+share of a whole run is smaller.
 """
 
 from __future__ import annotations
@@ -41,12 +49,43 @@ def run(posts: list[dict], select: tuple[str, ...] = ("profanity", "sensitive", 
     return found
 
 
+def cost(path: str, rounds: int = 5) -> None:
+    """Per-post CPU with and without the relation rules, alternating rounds (see docstring)."""
+    import time
+
+    from postlint import api
+    from postlint.engine import Options, lint_post
+    from postlint.readers import read_posts
+
+    config = api.load_config(None)
+    options = Options(offline=True)
+    rules, ctx = api._context(config, (), (), options)
+    without = [r for r in rules if r.type != "relation"]
+    posts = [p for _, p in read_posts([path], lambda *a, **k: None, lambda *a, **k: None) if p.text]
+    spent = {"all rules": 0.0, "without judgement": 0.0}
+    for i in range(rounds):
+        for name, active in (("all rules", rules), ("without judgement", without)):
+            started = time.process_time()
+            for post in posts:
+                lint_post(post, active, ctx)
+            if i:  # the first round warms caches and memos for both
+                spent[name] += time.process_time() - started
+    per = {k: 1e6 * v / (len(posts) * (rounds - 1)) for k, v in spent.items()}
+    share = (per["all rules"] - per["without judgement"]) / per["all rules"]
+    print(f"{len(posts)} posts, {rounds - 1} rounds: all rules {per['all rules']:.0f} µs/post, "
+          f"without the relation rules {per['without judgement']:.0f} µs/post: "
+          f"judgement {share:.1%} of rule time")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--cost", metavar="QUEUE", help="share of check time (see docstring)")
     parser.add_argument("--lang", action="append")
     parser.add_argument("--ways", action="store_true", help="per way, too")
     parser.add_argument("--misses", action="store_true", help="print the cases that fail")
     args = parser.parse_args()
+    if args.cost:
+        return cost(args.cost)
     for lang in args.lang or LANGS:
         path = DATA / "judgement" / f"{lang}.yaml"
         if not path.exists():

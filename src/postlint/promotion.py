@@ -26,6 +26,7 @@ import regex
 
 from . import yamlfile as y
 from .errors import UsageError
+from .literals import LiteralScreen, Literals, pattern_literals, phrase_literals
 
 CUE = {"phrase": y.STR, "pattern": y.STR, "label": y.STR, "not_in": y.list_of(y.STR)}
 SCHEMA = {"kind": y.STR, "cues": y.map_of(y.list_of(CUE))}
@@ -41,7 +42,7 @@ class Cue:
     label: str | None
     not_in: frozenset[str]
     source: str  # "file:line", for error messages
-    literal: str | None = None  # see phrase_literal
+    literal: Literals | None = None  # what the text must contain (postlint.literals)
 
 
 def normalise_lang(lang: str | None) -> str:
@@ -61,14 +62,6 @@ def phrase_regex(phrase: str) -> str:
         else:
             parts.append(regex.escape(word))
     return r"(?i)(?<!\w)" + r"\s+".join(parts) + r"(?!\w)"
-
-
-def phrase_literal(phrase: str) -> str | None:
-    """The longest word a phrase cue cannot match without (case-folded), or None.
-    `pattern` cues have no literal. See `LiteralScreen`."""
-    words = [w.rstrip("*") for w in phrase.split() if w != "*"]
-    longest = max(words, key=len, default="")
-    return longest.casefold() or None
 
 
 def read_cues(files: list[tuple[Any, Any]], schema: dict[str, Any],
@@ -92,7 +85,8 @@ def read_cues(files: list[tuple[Any, Any]], schema: dict[str, Any],
                     compiled = regex.compile(source)
                 except regex.error as exc:
                     raise UsageError(f"cues.{lang}[{i}]: bad pattern: {exc}", str(path), line) from None
-                literal = phrase_literal(str(item["phrase"])) if "phrase" in item else None
+                literal = phrase_literals(str(item["phrase"])) if "phrase" in item \
+                    else pattern_literals(str(item["pattern"]))
                 yield normalise_lang(str(lang)), item, compiled, literal, f"{path}:{line}"
 
 
@@ -150,26 +144,6 @@ def _scan(text: str, code: str, ctx: Any) -> tuple[tuple[int, int, str], ...]:
         except TimeoutError:
             continue  # a pathological user pattern: skip it rather than hang the run
     return tuple(_without_overlaps(found))
-
-
-class LiteralScreen:
-    """Which of a list of cues could match a text, from the one word each cue needs.
-
-    A phrase cue cannot match without its `literal` (its longest word), so a substring test
-    on the case-folded text decides whether its regex runs: most cues never get that far.
-    Exact: the words of a phrase are matched literally, ignoring case, and strings equal
-    ignoring case are equal after casefold. Cues without a literal (`pattern:`) always run.
-    (An index of the post's words was tried instead: slower, since ~130 substring tests run
-    in C.) Shared by promotion and voice cues.
-    """
-
-    def __init__(self, literals: list[str | None]):
-        self.literals = tuple(literals)
-
-    def candidates(self, text: str) -> list[int]:
-        """Indices of the cues to run on `text`, in order."""
-        folded = text.casefold()
-        return [i for i, literal in enumerate(self.literals) if literal is None or literal in folded]
 
 
 class _Cues:

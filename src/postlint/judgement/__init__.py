@@ -118,22 +118,13 @@ def _build_language(lang: str, ctx: Any) -> Language:
     def build() -> dict:
         return compile_language(classes, respellable, lang, language.inflections, zipf)
 
-    key = cache.content_key(_files(ctx)[0], lang, _lookups_version())
+    # compiled inflections depend on the lemma tables: keyed by the installed lookups file
+    key = cache.content_key(_files(ctx)[0], lang, language.lookups_source(lang)[1])
     data = cache.memo("judgement", key, build, valid=valid_compiled)
     matcher, predicates, screen, plain, stems = restore(data)
     knows = lex.knows if lex is not None else (lambda w: True)
     return Language(words, matcher, predicates,
                     Respeller(plain, stems, knows, language._lemmatizer(lang)), screen)
-
-
-def _lookups_version() -> str:
-    """The lemma tables' version: compiled inflections depend on them."""
-    from importlib import metadata
-
-    try:
-        return metadata.version("spacy-lookups-data")
-    except metadata.PackageNotFoundError:
-        return ""
 
 
 def _chunk(chunk: str, built: Language) -> tuple[bool, bool]:

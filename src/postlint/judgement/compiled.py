@@ -80,5 +80,5 @@ def restore(data: Data) -> tuple[Matcher, Matcher, Screen, frozenset[str], froze
     built_screen = Screen(frozenset(screen["words"]), frozenset(screen["stems"]),
                           frozenset(screen["tags"]), other)
     respell = data["respell"]
-    return (Matcher(every, labels), Matcher(preds, labels), built_screen,
+    return (Matcher(every, labels), Matcher(preds, labels, handles=False), built_screen,
             frozenset(respell["words"]), frozenset(respell["stems"]))

@@ -53,6 +53,9 @@ class Matcher:
     # second word, longer patterns whose second word is a stem or a wildcard). Common words
     # ("the", "no", "nie") start dozens of phrases; the second word rules most out at once.
     groups: dict[tuple[str, str], tuple] = field(default_factory=dict)
+    # @mentions are people (`target.people`); a matcher of predicates alone, which decides
+    # whether a post needs analysing at all, must not report them
+    handles: bool = True
 
     def _group(self, text: str, lower: str, lemma: str) -> tuple:
         key = (text, lemma)
@@ -101,7 +104,7 @@ class Matcher:
                     n = len(pattern.words)
                     for cls in labels[id(pattern)]:
                         found.append(Mention.of(cls, i, i + n, start, toks[i + n - 1][4], pattern.entry))
-            if text[0] == "@" and len(text) > 1:
+            if self.handles and text[0] == "@" and len(text) > 1:
                 found.append(Mention.of("target.people", i, i + 1, start, end, text))
         return found
 

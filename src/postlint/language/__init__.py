@@ -160,6 +160,19 @@ def tokenize(text: str, lang: str) -> list[Token]:
     return tokens
 
 
+def token_tuples(text: str, lang: str) -> tuple[tuple[str, str, str, int, int], ...]:
+    """`tokenize` as plain tuples (text, lower, lemma, start, end): what the phrase matchers
+    and the judgement walk, built without a Token object per word (the hot path)."""
+    lemma = _lemmatizer(lang)
+    found = []
+    for match in _TOKEN.finditer(text):
+        word = match.group()
+        lower = word.lower()
+        start, end = match.span()
+        found.append((word, lower, lemma(lower), start, end))
+    return tuple(found)
+
+
 @lru_cache(maxsize=None)
 def _lemmatizer(lang: str) -> Any:
     """`lower -> lemma` for `lang`, memoised per word (bounded): text repeats its words, and
@@ -220,22 +233,33 @@ def lemma_forms(lang: str) -> Any:
     return _cached_trie(lang, "-forms", build)
 
 
+@lru_cache(maxsize=None)
+def lookups_source(lang: str) -> tuple[Any, str]:
+    """(spaCy's lemma lookup file for `lang`, a key of its installed size and time), or
+    (None, "") without one. What compiled data built from the lemma tables is keyed by."""
+    import importlib.resources
+
+    from ..cache import content_key
+
+    source = importlib.resources.files("spacy_lookups_data") / "data" / f"{lang}_lemma_lookup.json.gz"
+    if not source.is_file():
+        return None, ""
+    stat = os.stat(str(source))
+    return source, content_key(str(source), str(stat.st_size), str(stat.st_mtime_ns))
+
+
 def _cached_trie(lang: str, suffix: str, build: Any) -> Any:
     """A BytesTrie built by `build(source)` from `lang`'s spaCy lookups file, or None without
     one. Kept in the cache folder under a key of the installed file's size and time, not its
     bytes (hashing 1-5 MB on every run cost more than the rest of a draft's check, and a
     reinstall changes both), and memory-mapped on later runs."""
-    import importlib.resources
-
     import marisa_trie
 
-    from ..cache import cache_dir, content_key
+    from ..cache import cache_dir
 
-    source = importlib.resources.files("spacy_lookups_data") / "data" / f"{lang}_lemma_lookup.json.gz"
-    if not source.is_file():
+    source, key = lookups_source(lang)
+    if source is None:
         return None
-    stat = os.stat(str(source))
-    key = content_key(str(source), str(stat.st_size), str(stat.st_mtime_ns))
     path = cache_dir() / "lemmas" / f"{lang}{suffix}-{key}.marisa"
     try:
         return marisa_trie.BytesTrie().mmap(str(path))

@@ -187,9 +187,9 @@ def build_index(entries: list[str], lang: str, lemmas: bool = True) -> Index:
 @lru_cache(maxsize=512)
 def tokens(text: str, lang: str) -> tuple[tuple[str, str, str, int, int], ...]:
     """(text, lower, lemma, start, end) of every token; shared by all lexicon rules of a post."""
-    from . import tokenize
+    from . import token_tuples
 
-    return tuple((t.text, t.lower, t.lemma, t.start, t.end) for t in tokenize(text, lang))
+    return token_tuples(text, lang)
 
 
 def find(index: Index, text: str, lang: str) -> list[Match]:

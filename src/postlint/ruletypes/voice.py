@@ -21,7 +21,8 @@ from .. import yamlfile as y
 from ..hashtags import normalise as normalise_tag
 from ..language import resolve
 from ..model import SEVERITY_NAMES, Finding, Post, Severity
-from ..promotion import LiteralScreen, normalise_lang, read_cues
+from ..literals import LiteralScreen, Literals
+from ..promotion import normalise_lang, read_cues
 
 OPTIONS = {
     "check": y.choice("personal", "account", "brand", "mention"),
@@ -164,7 +165,7 @@ class Cue:
     label: str | None
     weight: float
     group: str
-    literal: str | None = None  # a word the cue needs (promotion.phrase_literal): a cheap screen
+    literal: Literals | None = None  # what the text must contain (postlint.literals): a cheap screen
 
 
 def compile_cues(files: list[tuple[Any, Any]]) -> dict[str, list[Cue]]:
