@@ -267,3 +267,19 @@ def test_names_the_system_refuses_are_one_line(write, cli, core):
     for command in (["freeze", "--reason", "x", long], ["unfreeze", long]):
         run = cli(*command)
         assert "no such folder" in one_line_error(run, "aaaa") and len(run.stderr) < 400
+
+
+@pytest.mark.parametrize("name, text, line", [
+    (".postlint.yaml", "languages: [en]\nlanguages: [es]\n", 2),
+    ("rules/r.yaml", "rules:\n  - id: brand.words\n    type: lexicon\n    category: sensitive\n"
+                     "    severity: warning\n    summary: s\n    message: m\n"
+                     "    terms: {en: [a]}\n    terms: {en: [b]}\n", 9),
+])
+def test_a_key_written_twice_is_an_error_with_both_lines(write, cli, name, text, line):
+    """A YAML loader keeps the last of two equal keys silently: the first list would vanish."""
+    path = write(name, text)
+    post = write("p.txt", "Hello")
+    option = ("--config", str(path)) if name.endswith(".postlint.yaml") else ("--rules", str(path.parent))
+    run = cli("check", "--offline", *option, str(post))
+    assert run.exit_code == 2
+    assert f"{path}:{line}: duplicate key" in run.stderr and f"(first on line {line - 1})" in run.stderr

@@ -63,6 +63,7 @@ def load(path: Path | str, text: str | None = None) -> tuple[Any, yaml.Node | No
     loader = SafeLoader(text)
     try:
         node = loader.get_single_node()
+        _check_duplicates(node, path)
         data = loader.construct_document(node) if node is not None else None
     except yaml.reader.ReaderError as exc:  # a control character: no mark, only a position
         raise UsageError(f"invalid YAML: character #x{exc.character:04x} is not allowed "
@@ -79,6 +80,26 @@ def load(path: Path | str, text: str | None = None) -> tuple[Any, yaml.Node | No
     finally:
         loader.dispose()
     return data, node
+
+
+def _check_duplicates(root: yaml.Node | None, path: Path | str) -> None:
+    """A key written twice in one mapping is an error: YAML loaders keep the last one
+    silently, so a second `unless:` in a rule would drop the first list without a word."""
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                    line = key.start_mark.line + 1
+                    if key.value in seen:
+                        raise UsageError(f"duplicate key {key.value[:60]!r} (first on line "
+                                         f"{seen[key.value]})", str(path), line)
+                    seen[key.value] = line
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
 
 
 def _check_depth(text: str, path: Path | str) -> None:
