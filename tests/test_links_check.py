@@ -339,7 +339,7 @@ def test_long_retry_after_is_not_waited_for(lint, server: LinkServer):
     started = time.monotonic()
     r = lint(f"{server.base}/later\n")
     assert [f["rule"] for f in r.json["findings"]] == ["links.unverified"]
-    assert server.count["/later"] == 1 and time.monotonic() - started < 2
+    assert server.count["/later"] == 1 and time.monotonic() - started < 30  # not 3,600 s
 
 
 def test_503_without_retry_after_is_broken(lint, server: LinkServer):
@@ -453,7 +453,7 @@ def test_checks_run_concurrently(lint, server: LinkServer):
     r = lint(text + "\n", config="links: {timeout: 2, allow_private_hosts: true}\n")
     elapsed = time.monotonic() - started
     assert r.json["findings"] == []
-    assert elapsed < 3  # one after another: 6 s
+    assert elapsed < 5  # one after another: 6 s (a busy machine adds seconds to any run)
     assert server.peak > 1
 
 

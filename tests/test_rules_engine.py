@@ -198,7 +198,7 @@ def test_each_type_checks_the_placeholders_it_fills(write, cli, tmp_path):
     line = failed_once(cli("rules", "--rules", str(tmp_path / "r")))
     assert line.endswith(":9: rule 'schedule.blackout': freeze_message: unknown placeholder {reasn} "
                          "(did you mean {reason}?); this rule type fills {end}, {match}, {now}, "
-                         "{reason}, {start}, {when}")
+                         "{reason}, {source}, {start}, {when}")
     write("r/x.yaml", """\
         rules:
           - id: links.broken

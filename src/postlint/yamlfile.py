@@ -178,8 +178,8 @@ LARGEST = 10**9  # no count, limit or duration is larger; beyond it, timedelta a
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 
-def _number(tag_names: tuple[str, ...], describe: str) -> Spec:
-    """A number node within +-LARGEST: `.inf`, `.nan` and a 4,000-digit integer are YAML
+def _number(tag_names: tuple[str, ...], describe: str, largest: int = LARGEST) -> Spec:
+    """A number node within +-largest: `.inf`, `.nan` and a 4,000-digit integer are YAML
     numbers, and each would overflow or poison the arithmetic that uses it."""
     tags = tuple(f"tag:yaml.org,2002:{t}" for t in tag_names)
 
@@ -189,7 +189,7 @@ def _number(tag_names: tuple[str, ...], describe: str) -> Spec:
         build = _CONSTRUCTOR.construct_yaml_float if node.tag.endswith("float") else \
             _CONSTRUCTOR.construct_yaml_int
         try:
-            return abs(build(node)) <= LARGEST  # False for nan too
+            return abs(build(node)) <= largest  # False for nan too
         except ValueError:
             return False
 
@@ -199,6 +199,8 @@ def _number(tag_names: tuple[str, ...], describe: str) -> Spec:
 STR = _scalar(("str",), "a string")
 INT = _number(("int",), "a whole number (up to 1,000,000,000)")
 NUMBER = _number(("int", "float"), "a number (up to 1,000,000,000)")
+# a size in bytes: videos and their caps pass 1 GB (nothing is allocated from it)
+BYTES = _number(("int",), "a whole number of bytes (up to 1,000,000,000,000)", 10**12)
 BOOL = _scalar(("bool",), "true or false")
 # A date-time written without quotes is a timestamp node; quoted, it is a string.
 WHEN = _scalar(("str", "timestamp"), "a date-time (ISO 8601)")

@@ -16,8 +16,8 @@ from ..errors import UsageError
 RATIO = y.one_of(y.STR, y.NUMBER)
 KIND_LIMITS = {
     "formats": y.list_of(y.STR),
-    "max_bytes": y.INT,
-    "max_bytes_gif": y.INT,
+    "max_bytes": y.BYTES,
+    "max_bytes_gif": y.BYTES,
     "min_width": y.INT,
     "max_width": y.INT,
     "min_height": y.INT,
@@ -34,10 +34,10 @@ METADATA = {"label": y.STR, "exif_gps_ifd": y.BOOL, "exif": y.list_of(y.INT),
             "xmp": y.list_of(y.STR), "video": y.list_of(y.STR)}
 DATA_SCHEMA = {
     "kind": y.STR,
-    "max_image_bytes": y.INT,
+    "max_image_bytes": y.BYTES,
     "max_image_pixels": y.INT,
-    "max_video_bytes": y.INT,
-    "max_metadata_bytes": y.INT,
+    "max_video_bytes": y.BYTES,
+    "max_metadata_bytes": y.BYTES,
     "video_extensions": y.list_of(y.STR),
     "metadata": y.map_of(METADATA),
     "empty_alt": y.list_of(y.STR),
