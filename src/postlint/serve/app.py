@@ -8,7 +8,7 @@
     POST /api/approve      {path, post, as, note} -> the approval recorded (as `postlint approve`)
     GET  /api/draft?path=  a draft's front matter and text
     POST /api/draft        {path, text, sha} -> saved (front matter untouched)
-    GET  /api/events       live events and sensitive dates of the coming 14 days
+    GET  /api/events?path= live events and sensitive dates of the coming 14 days
 
 Every error is JSON `{"error": message}`; an unexpected one says only that it happened (the
 traceback goes to the server's terminal, not to the browser).
@@ -110,7 +110,7 @@ def build(service: Service, policy: Policy) -> Guard:
         return _json({"path": found.path, "front": found.front, "text": found.text, "sha": found.sha})
 
     def events(request: Request) -> Response:
-        return _json(service.events())
+        return _json(service.events(request.query_params.get("path", "")))
 
     routes = [
         Route("/", index), Route("/static/{name}", asset), Route("/api/info", info),

@@ -185,14 +185,16 @@ class Service:
                 "by": item.approval.by, "at": item.approval.at, "saw": list(item.approval.findings),
                 "file": self.workspace.display(item.file), "review_on": item.review_on}
 
-    def events(self) -> dict[str, Any]:
+    def events(self, relative: str = "") -> dict[str, Any]:
+        """What `postlint events` lists, for the config of `relative` (the opened queue)."""
         import json
 
         from ..engine import Context
         from ..events import live, readout
 
+        target = self.workspace.resolve(relative)
         with self.lock:
-            config = self.compose_config()
+            config = self.resolver().for_input(target / COMPOSE_PATH if target.is_dir() else target)
             if not config.data.get("markets") and not config.data.get("events"):
                 return {"configured": False, "live": [], "coming": [], "dates": [], "feeds": []}
             moment = self.moment()

@@ -186,6 +186,7 @@
     say("q-status", "Checking " + (path || "the whole folder") + "…");
     $("open").querySelector("button").disabled = true;
     return api("GET", "/api/queue?path=" + encodeURIComponent(path)).then(function (data) {
+      if (!state.queue || state.queue.path !== data.path) { loadEvents(data.path); }
       state.queue = data;
       if (data.posts.some(function (p) { return p.review; })) { $("review-fields").hidden = false; }
       fillFilters(data.posts);
@@ -317,9 +318,9 @@
     }).catch(function (error) { button.disabled = false; say("q-status", error.message, true); });
   }
 
-  function loadEvents() {
+  function loadEvents(path) {
     var box = $("events-body");
-    api("GET", "/api/events").then(function (data) {
+    api("GET", "/api/events?path=" + encodeURIComponent(path)).then(function (data) {
       box.textContent = "";
       if (!data.configured) {
         box.appendChild(el("p", {text: "No markets or event feeds in the config: add `markets` or `events` " +
@@ -355,7 +356,6 @@
     tab.focus();
     if (tab.id === "tab-queue" && !state.opened) {
       state.opened = true;
-      loadEvents();
       openQueue($("q-path").value);
     }
   }
