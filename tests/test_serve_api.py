@@ -311,3 +311,26 @@ def test_cli_prints_its_address_and_serves(tmp_path, tmp_path_factory):
 def test_cli_refuses_a_missing_path(cli, tmp_path):
     result = cli("serve", str(tmp_path / "nope"))
     assert result.exit_code == 2 and "is not a folder or a file" in result.stderr
+
+
+def test_check_never_imports_the_web_stack(tmp_path):
+    """`postlint check` starts as fast as before: starlette and uvicorn load only for `serve`."""
+    draft = tmp_path / "a.txt"
+    draft.write_text("Hello there", "utf-8")
+    code = ("import sys\nfrom postlint.cli import main\n"
+            f"try:\n    main(['check', '--offline', '--quiet', '--select', 'platform', {str(draft)!r}])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('starlette', 'uvicorn', 'postlint.serve') if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def test_assets_are_package_data():
+    """The page, its CSS and its JavaScript are read from the installed package (the wheel
+    ships every file under src/postlint), never from the network."""
+    from importlib import resources
+
+    static = resources.files("postlint.serve").joinpath("static")
+    names = {entry.name for entry in static.iterdir()}
+    assert {"index.html", "app.css", "app.js"} <= names
+    page = static.joinpath("index.html").read_text("utf-8")
+    assert "https://" not in page and "http://" not in page
