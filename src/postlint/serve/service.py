@@ -41,6 +41,16 @@ class Service:
     now: datetime | None = None  # fixed "now" (--now), for reproducible pages and tests
     lock: threading.Lock = field(default_factory=threading.Lock)
     _resolver: ConfigResolver | None = None
+    _linter: Any = None
+
+    def linter(self) -> Any:
+        """The warm linter (see warm.py), built on first use."""
+        if self._linter is None:
+            from ..api import _rules
+            from .warm import WarmLinter
+
+            self._linter = WarmLinter(_rules(()))
+        return self._linter
 
     def moment(self) -> datetime:
         return self.now or datetime.now(timezone.utc)
@@ -84,7 +94,10 @@ class Service:
     # -- compose --------------------------------------------------------------------------
 
     def check_text(self, text: str, fields: dict[str, str]) -> dict[str, Any]:
-        from ..api import lint, make_post
+        """As `postlint.lint()` does for one post (every rule but review, which needs a file),
+        with the warm Context of the served folder's config."""
+        from ..api import make_post
+        from ..engine import lint_post, lint_queue, rank
 
         started = time.perf_counter()
         values = {k: v.strip() for k, v in fields.items() if k in FIELDS and isinstance(v, str) and v.strip()}
@@ -93,8 +106,9 @@ class Service:
             config = self.compose_config()
             # offline: a keystroke must not wait on a web server; the link cache still answers
             options = Options(now=self.moment(), offline=True)
-            findings = lint([post], config, options=options, ignore=("review",))
-            language = detected_language(post, config, options)
+            active, ctx = self.linter().context(config, options, ("review",))
+            findings = rank([*lint_post(post, active, ctx), *lint_queue([post], active, ctx)])
+            language = detected_language(post, ctx)
         return {"findings": [finding_json(f, post) for f in findings],
                 "lengths": lengths(text), "language": language,
                 "server_ms": round((time.perf_counter() - started) * 1000, 1)}
@@ -102,27 +116,31 @@ class Service:
     # -- queues -----------------------------------------------------------------------------
 
     def open_queue(self, relative: str) -> dict[str, Any]:
-        from ..readers import read_posts
         from ..review.settings import ReviewSettings
         from ..runner import Settings, run
 
         started = time.perf_counter()
         target = self.workspace.resolve(relative)
         settings = Settings(options=Options(now=self.moment(), offline=self.offline))
+        everything: list[Post] = []
+        files: dict[str, Path] = {}
+
+        def seen(path: Path, post: Post) -> None:
+            everything.append(post)
+            files.setdefault(post.path, path)
+
         with self.lock:
-            self._resolver = None  # pick up edited configs and approvals files
+            self._resolver = None  # pick up edited configs (warm Contexts are kept by content)
+            linter = self.linter()
+            linter.settings = settings
             try:
                 result = run([str(target)], settings, self.config_file, jobs=1, keep_posts=True,
-                             allow_empty=True)
+                             allow_empty=True, linter=linter, on_post=seen)
             except UsageError as exc:
                 raise PageError(str(exc)) from None
             resolver = self.resolver()
-            everything: list[Post] = []
-            review_on: dict[str, bool] = {}
-            for path, post in read_posts([str(target)], lambda m: None, lambda e: None):
-                everything.append(post)
-                if post.path not in review_on:
-                    review_on[post.path] = ReviewSettings.of(resolver.for_input(path)).on
+            review_on = {shown: ReviewSettings.of(resolver.for_input(path)).on
+                         for shown, path in files.items()}
         by_post: dict[tuple[str, int], list[Finding]] = {}
         for finding in result.findings:
             by_post.setdefault((finding.path, finding.post_index), []).append(finding)
@@ -148,10 +166,16 @@ class Service:
             "account": post.account or "", "platform": post.platform or "",
             "scheduled_at": post.scheduled_at.isoformat() if post.scheduled_at else "",
             "worst": str(worst) if worst is not None else "", "worst_rank": -1 if worst is None else int(worst),
-            "findings": [{**finding_json(f, post), "path": shown} for f in found],
+            "findings": [self._shown(finding_json(f, post), shown) for f in found],
             "approvals": [{**v.to_dict(), "path": shown} for v in views],
             "review": review, "editable": file_kind(Path(post.path)) == "draft",
         }
+
+    def _shown(self, data: dict[str, Any], shown: str) -> dict[str, Any]:
+        """A queue finding as the page shows it: paths relative to the served folder (a
+        message such as review's `postlint approve PATH` names the file run from there)."""
+        prefix = str(self.workspace.root) + "/"
+        return {**data, "path": shown, "message": data["message"].replace(prefix, "")}
 
     def _safe_error(self, exc: UsageError) -> str:
         """An input error with the root's absolute path cut off (the page shows PATH-relative names)."""
@@ -170,11 +194,13 @@ class Service:
         moment = self.moment()
         settings = Settings(options=Options(now=moment, offline=self.offline))
         with self.lock:
+            linter = self.linter()
+            linter.settings = settings
             try:
                 done, problems = record(
                     [str(target)], post_ids=(post_id,), who=who.strip() or None, note=note,
                     config_file=self.config_file,
-                    check=lambda groups: check_groups(groups, settings), now=moment,
+                    check=lambda groups: check_groups(groups, settings, linter=linter), now=moment,
                     read=lambda names, error: read_posts(names, lambda message: None, error))
             except UsageError as exc:
                 raise PageError(self._safe_error(exc)) from None
@@ -247,14 +273,12 @@ def lengths(text: str) -> list[dict[str, Any]]:
     return out
 
 
-def detected_language(post: Post, config: Config, options: Options) -> str | None:
+def detected_language(post: Post, ctx: Any) -> str | None:
     """The language the checks used for the post (its own, or detection's pick)."""
-    from ..api import _context
     from ..language import resolve
 
     if post.language:
         return post.language
-    _, ctx = _context(config, (), ("review",), options)
     try:
         return resolve(post, ctx) or None
     except Exception:  # noqa: BLE001 - the language label is a nicety, never a failure
