@@ -147,6 +147,8 @@ def main() -> None:
         result["queue_posts"] = queue["total"]
         result["queue_open_ms"] = round(ms, 1)
         result["rss_after_queue_mb"] = round(rss_mb(process.pid), 1)
+        _, ms = get(url, "/api/queue?path=")  # again: what the page does after approve or save
+        result["queue_reopen_ms"] = round(ms, 1)
         if args.screenshots:
             args.screenshots.mkdir(parents=True, exist_ok=True)
         result.update({k: round(v, 1) if isinstance(v, float) else v

@@ -334,3 +334,25 @@ def test_assets_are_package_data():
     assert {"index.html", "app.css", "app.js"} <= names
     page = static.joinpath("index.html").read_text("utf-8")
     assert "https://" not in page and "http://" not in page
+
+
+def test_serving_the_repositorys_examples():
+    """What the README shows: `postlint serve examples/` has a queue with review on, and the
+    sensitive dates of its markets; the example script beside the drafts is not a post."""
+    from datetime import datetime
+
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    serving = start_thread(prepare(examples, port=0, offline=True,
+                                   now=datetime.fromisoformat("2026-12-01T08:00:00+00:00")))
+    try:
+        status, data, _ = request(serving.port, "GET", "/api/queue?path=")
+        assert status == 200
+        paths = {p["path"] for p in data["posts"]}
+        assert {"draft.txt", "queue/week.csv", "queue/drafts/launch.md"} <= paths
+        assert "dask_lint.py" not in paths
+        flash = next(p for p in data["posts"] if p["id"] == "flash-sale")
+        assert flash["review"] and "schedule.sensitive-date" in {f["rule"] for f in flash["findings"]}
+        status, events, _ = request(serving.port, "GET", "/api/events?path=queue")
+        assert events["configured"] and any("Pearl Harbor" in d["name"] for d in events["dates"])
+    finally:
+        serving.stop()
