@@ -206,12 +206,16 @@ def test_edit_a_draft_keeps_its_front_matter(served):
 
 
 @pytest.mark.parametrize("path", ["../secret.txt", "/etc/passwd", "brand/../../secret.txt",
-                                  "link-out/secret.txt", "link-out", "nul\x00x", "brand\\..\\x"])
+                                  "link-out/secret.txt", "link-out", "nul\x00x", "brand\\..\\x",
+                                  ".hidden/key.txt", "brand/.postlint.yaml", "to-hidden/key.txt"])
 def test_paths_outside_the_folder_are_refused(served, path):
     serving, root = served
     link = root / "link-out"
     if not link.exists():
         link.symlink_to(root.parent, target_is_directory=True)
+        (root / ".hidden").mkdir()
+        (root / ".hidden/key.txt").write_text("do not read me", "utf-8")
+        (root / "to-hidden").symlink_to(root / ".hidden", target_is_directory=True)
     from urllib.parse import quote
 
     for method, url, body in (("GET", f"/api/queue?path={quote(path)}", None),
@@ -221,6 +225,7 @@ def test_paths_outside_the_folder_are_refused(served, path):
         assert status in (400, 403), (url, status, data)
         assert "error" in data and "Traceback" not in json.dumps(data)
     assert (root.parent / "secret.txt").read_text() == "do not read me"
+    assert (root / ".hidden/key.txt").read_text() == "do not read me"
 
 
 def test_dns_rebinding_host_is_refused(served):
@@ -313,6 +318,20 @@ def test_cli_refuses_a_missing_path(cli, tmp_path):
     assert result.exit_code == 2 and "is not a folder or a file" in result.stderr
 
 
+def test_cli_port_in_use_is_one_clear_line(cli, tmp_path):
+    import socket
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    try:
+        result = cli("serve", str(tmp_path), "--port", str(taken.getsockname()[1]))
+    finally:
+        taken.close()
+    assert result.exit_code == 2
+    assert result.stderr.startswith("postlint: cannot listen on 127.0.0.1:") and "Traceback" not in result.stderr
+
+
 def test_check_never_imports_the_web_stack(tmp_path):
     """`postlint check` starts as fast as before: starlette and uvicorn load only for `serve`."""
     draft = tmp_path / "a.txt"
@@ -354,5 +373,17 @@ def test_serving_the_repositorys_examples():
         assert flash["review"] and "schedule.sensitive-date" in {f["rule"] for f in flash["findings"]}
         status, events, _ = request(serving.port, "GET", "/api/events?path=queue")
         assert events["configured"] and any("Pearl Harbor" in d["name"] for d in events["dates"])
+    finally:
+        serving.stop()
+
+
+def test_a_queue_file_as_path_serves_its_folder(tmp_path):
+    root = tmp_path / "site"
+    build_folder(root)
+    serving = start_thread(prepare(root / "brand" / "queue.csv", port=0, offline=True))
+    try:
+        status, info, _ = request(serving.port, "GET", "/api/info")
+        assert status == 200 and info["root"] == str((root / "brand").resolve())
+        assert info["initial"] == "queue.csv"
     finally:
         serving.stop()

@@ -49,7 +49,8 @@ def prepare(path: Path, *, host: str = "127.0.0.1", port: int = 8765, config_fil
     sock = _bind(host, port)
     bound = sock.getsockname()[1]
     policy = Policy(host=host, port=bound, token=token, max_body=MAX_BODY)
-    app = build(Service(workspace, config_file, offline, now), policy)
+    initial = workspace.display(path) if path.is_file() else ""
+    app = build(Service(workspace, config_file, offline, now, initial=initial), policy)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
                             server_header=False, date_header=False, limit_concurrency=64,
                             timeout_keep_alive=5, ws="none", h11_max_incomplete_event_size=16 * 1024)

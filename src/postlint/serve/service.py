@@ -39,6 +39,7 @@ class Service:
     config_file: Path | None = None
     offline: bool = False  # for opened queues; typed drafts never wait on the network
     now: datetime | None = None  # fixed "now" (--now), for reproducible pages and tests
+    initial: str = ""  # what the queue view opens first: PATH's file when PATH is a queue file
     lock: threading.Lock = field(default_factory=threading.Lock)
     _resolver: ConfigResolver | None = None
     _linter: Any = None
@@ -89,6 +90,7 @@ class Service:
             "severities": [str(s) for s in sorted(Severity, reverse=True)],
             "categories": list(CATEGORIES),
             "entries": [{"path": e.path, "kind": e.kind} for e in self.workspace.entries()],
+            "initial": self.initial,
         }
 
     # -- compose --------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The files under PATH: the only files the page may read or write.
 
 Every path the page sends is relative to the served folder. It is refused when it is absolute,
-names `..`, holds a NUL, or resolves (symlinks followed) outside the folder; reads are bounded
+names `..` or a hidden file or folder, holds a NUL, or resolves (symlinks followed) outside
+the folder or into a hidden one; reads are bounded
 (a draft is at most `inputs.limits.draft_bytes`, as for `check`). Writing a draft replaces only
 its text: the front matter is kept byte for byte, and the file is replaced atomically.
 """
@@ -19,6 +20,9 @@ from ..readers.draft import split_front_matter
 from ..readers.inputs import inputs
 
 DRAFT_SUFFIXES = (".txt", ".md", ".markdown")
+# Hidden files are never posts (folder walks skip them) and are where keys and settings live
+# (.git/, .ssh/, .env): the page does not open them even under PATH.
+HIDDEN = "hidden files and folders are not opened from the page"
 MAX_LISTED = 2000  # files and folders offered in the page's picker
 
 
@@ -59,6 +63,8 @@ class Workspace:
         pure = PurePosixPath(relative or ".")
         if pure.is_absolute() or ".." in pure.parts:
             raise PathError("only paths inside the served folder can be opened")
+        if any(part.startswith(".") for part in pure.parts):
+            raise PathError(HIDDEN)
         try:
             target = (self.root / pure).resolve(strict=True)
         except FileNotFoundError:
@@ -67,6 +73,8 @@ class Workspace:
             raise PathError("not a valid path") from None
         if target != self.root and not target.is_relative_to(self.root):
             raise PathError("only paths inside the served folder can be opened")
+        if any(part.startswith(".") for part in target.relative_to(self.root).parts):
+            raise PathError(HIDDEN)  # a link to .git/ or .ssh/ under the folder
         return target
 
     def display(self, path: Path | str) -> str:

@@ -415,6 +415,7 @@
         (entry.kind === "queue" ? " (queue)" : entry.kind === "draft" ? " (draft)" : "");
       $("q-path").appendChild(el("option", {value: entry.path, text: label}));
     });
+    $("q-path").value = info.initial || "";
     $("review-fields").hidden = !info.review;
     $("q-as").value = info.approver || "";
     renderLengths([]);
