@@ -31,8 +31,8 @@ NOW = "2026-12-01T08:00:00Z"  # the examples' queue is the first week of Decembe
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 POSTS = [
-    "Good morning! Our autumn blend is here: caramel, hazelnut and a hint of cinnamon. Grab a cup "
-    "at any Acme shop this week and tell us what you think #AcmeCoffee https://example.com/autumn",
+    ("Good morning! Our autumn blend is here: caramel, hazelnut and a hint of cinnamon. Grab a cup "
+     "at any Acme shop this week and tell us what you think #AcmeCoffee https://example.com/autumn"),
     "Flash sale! 50% off every latte today only, shop now before it is gone #CoffeeTime",
     "We are hiring baristas in Oslo and Bergen. Training, fair pay and all the coffee you can drink.",
     "Try our new cinamon latte 😀 and tell us how it went! @acmecoffee #coffeelovers",

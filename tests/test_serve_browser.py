@@ -18,8 +18,9 @@ import pytest
 
 pytest.importorskip("starlette", reason="postlint serve needs starlette and uvicorn (dependencies)")
 
-from postlint.serve.server import prepare, start_thread  # noqa: E402
-from test_html_browser import FLAGS, _chromium  # noqa: E402
+from test_html_browser import FLAGS, _chromium
+
+from postlint.serve.server import prepare, start_thread
 
 NOW = "2025-01-15T12:00:00+00:00"
 
@@ -94,7 +95,7 @@ def browser_page(tmp_path_factory):
 
 
 def test_compose_shows_findings_as_you_type(browser_page):
-    page, serving, _, problems, _ = browser_page
+    page, _, _, problems, _ = browser_page
     page.get_by_label("Platform", exact=True).select_option("x")
     page.get_by_label("Draft", exact=True).click()
     page.keyboard.type("Try our new cinamon latte today https://bit.ly/abc", delay=5)

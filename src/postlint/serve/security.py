@@ -60,8 +60,9 @@ class Policy:
         the token protects it, since every address of the machine is its own)."""
         if is_wildcard(self.host):
             return None
-        names = {self.host, f"[{self.host}]" if ":" in self.host and not self.host.startswith("[") else self.host}
-        if is_loopback(self.host):
+        bare = self.host.strip("[]")
+        names = {f"[{bare}]" if ":" in bare else bare}  # an IPv6 address is bracketed in Host
+        if is_loopback(bare):
             names |= {"127.0.0.1", "localhost", "[::1]"}
         return frozenset(f"{name}:{self.port}".lower() for name in names)
 
@@ -98,7 +99,8 @@ class Guard:
         sets_cookie = bool(self.policy.token and query.get("token"))
         body, too_big = await _read_body(receive, self.policy.max_body, headers)
         if too_big:
-            await _json_error(send, 413, f"the request is larger than {self.policy.max_body // 1024} KiB")
+            limit = self.policy.max_body // 1024
+            await _json_error(send, 413, f"the request is larger than {limit} KiB")
             return
         await self.app(scope, _replay(body, receive), self._with_headers(send, sets_cookie))
 
@@ -116,7 +118,8 @@ class Guard:
             if kind != "application/json":
                 return 415, "send JSON (Content-Type: application/json)"
         if self.policy.token and not self.policy.token_ok(_supplied_token(scope, headers)):
-            return 401, "this server needs the token printed when it started (open the address it printed)"
+            return 401, ("this server needs the token printed when it started "
+                         "(open the address it printed)")
         return None
 
     def _with_headers(self, send: Send, sets_cookie: bool) -> Send:
@@ -124,8 +127,9 @@ class Guard:
 
         async def wrapped(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
-                extra = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
-                         (b"x-frame-options", b"DENY"), (b"cross-origin-resource-policy", b"same-origin")]
+                extra = [(b"x-content-type-options", b"nosniff"),
+                         (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"),
+                         (b"cross-origin-resource-policy", b"same-origin")]
                 if sets_cookie and token:
                     extra.append((b"set-cookie", f"{COOKIE}={token}; Path=/; HttpOnly; "
                                                  "SameSite=Strict".encode()))

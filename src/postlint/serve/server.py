@@ -44,6 +44,7 @@ def prepare(path: Path, *, host: str = "127.0.0.1", port: int = 8765, config_fil
     from .service import Service
     from .workspace import Workspace
 
+    host = host.strip("[]")  # `--host [::1]` as written in a URL
     workspace = Workspace.at(path if path.is_dir() else path.parent)
     token = None if is_loopback(host) else secrets.token_urlsafe(24)
     sock = _bind(host, port)

@@ -147,7 +147,7 @@ def split_draft(text: str) -> tuple[str, str]:
     """(front matter with its fences and the line after them, text), so that front + text is
     the file again. A draft without front matter has an empty front."""
     stripped = text.lstrip("\ufeff")
-    front, body, body_line, problem = split_front_matter(stripped)
+    front, _, body_line, problem = split_front_matter(stripped)
     if front is None or problem is not None:
         return "", stripped
     cut = 0
