@@ -27,6 +27,8 @@ NOW = "2025-01-15T12:00:00+00:00"
 def build_folder(root: Path) -> None:
     """A brand folder: review on, a queue of three posts, a draft, and a secret outside it."""
     files = {
+        # one language: a fresh process builds only English's lemma tables (seconds, not a minute)
+        ".postlint.yaml": "languages: [en]\n",
         "brand/.postlint.yaml": """
             brand: {name: Acme Coffee, accounts: ["@acmecoffee"]}
             languages: [en]
@@ -386,5 +388,21 @@ def test_a_queue_file_as_path_serves_its_folder(tmp_path):
         status, info, _ = request(serving.port, "GET", "/api/info")
         assert status == 200 and info["root"] == str((root / "brand").resolve())
         assert info["initial"] == "queue.csv"
+    finally:
+        serving.stop()
+
+
+def test_a_broken_config_is_one_clear_message(tmp_path):
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / ".postlint.yaml").write_text("vocabularly: {accept: [Acme]}\n", "utf-8")
+    (root / "a.txt").write_text("Hello", "utf-8")
+    serving = start_thread(prepare(root, port=0, offline=True))
+    try:
+        for method, path, body in (("GET", "/api/info", None), ("POST", "/api/check", {"text": "Hi"}),
+                                   ("GET", "/api/queue?path=", None)):
+            status, data, _ = request(serving.port, method, path, body)
+            assert status == 400, (path, data)
+            assert "unknown key 'vocabularly' (did you mean 'vocabulary'?)" in data["error"]
     finally:
         serving.stop()
