@@ -73,9 +73,9 @@ def served(tmp_path_factory):
 
 
 def request(port: int, method: str, path: str, body: object = None, headers: dict | None = None,
-            raw: bytes | None = None) -> tuple[int, dict, dict]:
+            raw: bytes | None = None, timeout: float = 60) -> tuple[int, dict, dict]:
     """(status, JSON body, headers) of one request; Host is 127.0.0.1:port unless given."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     sent = {"Host": f"127.0.0.1:{port}"}
     payload = raw
     if body is not None:
@@ -360,14 +360,16 @@ def test_assets_are_package_data():
 
 def test_serving_the_repositorys_examples():
     """What the README shows: `postlint serve examples/` has a queue with review on, and the
-    sensitive dates of its markets; the example script beside the drafts is not a post."""
+    sensitive dates of its markets; the example script beside the drafts is not a post.
+    (The examples post in English and Spanish: a fresh process builds Spanish's lemma tables
+    on the first open, which takes a while on a loaded machine.)"""
     from datetime import datetime
 
     examples = Path(__file__).resolve().parents[1] / "examples"
     serving = start_thread(prepare(examples, port=0, offline=True,
                                    now=datetime.fromisoformat("2026-12-01T08:00:00+00:00")))
     try:
-        status, data, _ = request(serving.port, "GET", "/api/queue?path=")
+        status, data, _ = request(serving.port, "GET", "/api/queue?path=", timeout=300)
         assert status == 200
         paths = {p["path"] for p in data["posts"]}
         assert {"draft.txt", "queue/week.csv", "queue/drafts/launch.md"} <= paths
