@@ -421,3 +421,41 @@ def approve(paths, post_ids, who, note, config_file, offline, now, platform, rul
         click.echo(f"postlint: {problem}", err=True)
     if problems:
         sys.exit(EXIT_FAILED)
+
+
+@main.command()
+@click.argument("path", default=".", type=click.Path(), metavar="[PATH]")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback requires the token printed at start.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Config for every post (default: the nearest .postlint.yaml per file).")
+@click.option("--offline", is_flag=True, help="Opened queues make no network requests (typed drafts never do).")
+@click.option("--now", callback=_parse_now, metavar="WHEN", help='ISO 8601 instant used as "now".')
+def serve(path, host, port, config_file, offline, now) -> None:
+    """A local web page: write a draft and see its findings as you type, or open the
+    folders and queues under PATH, review, approve and edit their posts."""
+    from .files import kind
+
+    if kind(path) not in ("file", "folder"):
+        raise click.BadParameter(f"{path!r} is not a folder or a file", param_hint="PATH")
+    if config_file and kind(config_file) != "file":
+        _fail(UsageError("config file not found", config_file))
+    # Starlette and uvicorn are imported here only: `check` does not pay for them.
+    from .serve.server import prepare, run_forever
+
+    try:
+        serving = prepare(Path(path), host=host, port=port,
+                          config_file=Path(config_file) if config_file else None,
+                          offline=offline, now=now)
+    except OSError as exc:
+        _fail(UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}"))
+        return
+    click.echo(f"postlint serve: {Path(path).resolve()} at {serving.url}")
+    if serving.token:
+        click.echo("  listening beyond loopback: the page needs the token in this address; "
+                   "share it only with people who may read and change these posts.")
+    click.echo("  press Ctrl-C to stop.", err=True)
+    sys.stdout.flush()
+    run_forever(serving)

@@ -113,15 +113,19 @@ def run(
     rules: list[Rule] | None = None,
     allow_empty: bool = False,
     force_exclude: bool = False,
+    linter: _Linter | None = None,
+    on_post: Callable[[Path, Post], None] | None = None,
 ) -> Result:
     """Lint every post under `paths`. Raises UsageError for a bad config or rule file.
 
     `rules`: the already loaded rules (the CLI has them), so they are not loaded twice.
     `allow_empty`: a path without posts is not an error; `force_exclude`: files named in
     `paths` are skipped too when excluded (what the pre-commit hook wants).
+    `linter`: a warm one from an earlier run in this process (`postlint serve` checks the same
+    folders again and again); `on_post`: called with every post read, with its file.
     """
     kept: dict[tuple[str, int], Post] = {}
-    linter = _Linter(settings, rules)
+    linter = linter or _Linter(settings, rules)
     from .language import known_languages
 
     languages = cache(lambda: known_languages(settings.rule_dirs))  # read if a config lists some
@@ -145,6 +149,8 @@ def run(
         for path, post in read_posts(paths, note, errors.append, walk):
             config = resolver.for_input(path)
             summary.posts += 1
+            if on_post is not None:
+                on_post(path, post)
             if needs_queue:
                 queue_posts.setdefault(id(config), (config, []))[1].append(post)
             yield config, post
@@ -214,10 +220,10 @@ def run(
 
 
 def check_groups(groups: dict[int, tuple[Config, list[Post]]], settings: Settings,
-                 rules: list[Rule] | None = None) -> list[Finding]:
+                 rules: list[Rule] | None = None, linter: _Linter | None = None) -> list[Finding]:
     """Findings of already read posts, grouped per config, in this process (no pool): what
     `postlint approve` shows the approver. Review rules are left out: they judge these."""
-    linter = _Linter(settings, rules)
+    linter = linter or _Linter(settings, rules)
     findings: list[Finding] = []
     for config, posts in groups.values():
         findings.extend(linter.lint(config, posts))
