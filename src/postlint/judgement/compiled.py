@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from ..language.phrases import Index, Pattern, Word, words
+from ..language.phrases import Pattern, Word, lazy_index, words
 from ..language.screens import Screen, build_screen
 from .mentions import Matcher, plain_words
 
@@ -67,14 +67,20 @@ def valid(data: Any) -> bool:
 def restore(data: Data) -> tuple[Matcher, Matcher, Screen, frozenset[str], frozenset[str]]:
     """(matcher of every class, matcher of the predicates, screen, respellable words,
     respellable stems) from compiled data."""
-    every, preds = Index(tags=False), Index(tags=False)
     labels: dict[int, tuple[str, ...]] = {}
-    for entry, split, classes in data["patterns"]:
+
+    def make(row: list[Any]) -> Pattern:
+        entry, split, classes = row
         pattern = Pattern(entry, tuple(Word(kind, value) for kind, value in split))
         labels[id(pattern)] = tuple(classes)
-        every.add(pattern)
-        if any(c.startswith("predicate.") for c in classes):
-            preds.add(pattern)
+        return pattern
+
+    def first(row: list[Any]) -> tuple[str, str]:
+        return row[1][0][0], row[1][0][1]
+
+    rows = data["patterns"]
+    every = lazy_index(rows, first, make)  # Patterns are built when a post's word needs them
+    preds = lazy_index([r for r in rows if any(c.startswith("predicate.") for c in r[2])], first, make)
     screen = data["screen"]
     other = re.compile(screen["other"], re.IGNORECASE) if screen["other"] else None
     built_screen = Screen(frozenset(screen["words"]), frozenset(screen["stems"]),

@@ -120,6 +120,43 @@ class Index:
 
 
 
+class _LazyTable(dict):
+    """A first-word table whose patterns are built the first time their word is looked up.
+
+    A compiled vocabulary holds thousands of entries and a queue's words meet a few hundred
+    of them: building every `Pattern` up front was most of the cost of starting a language.
+    `get` is all `Index` asks of its tables."""
+
+    def __init__(self, rows: dict[str, list[Any]], make: Any):
+        super().__init__()
+        self.rows, self.make = rows, make
+
+    def get(self, key: str, default: Any = None) -> Any:
+        found = dict.get(self, key)
+        if found is None:
+            rows = self.rows.pop(key, None)
+            if rows is None:
+                return default
+            found = self[key] = [self.make(row) for row in rows]
+        return found
+
+
+def lazy_index(rows: list[Any], first: Any, make: Any) -> Index:
+    """An Index (without hashtags) over `rows` that builds a row's Pattern with `make(row)`
+    only when a token looks up its first word, `first(row)` = (kind, value)."""
+    tables: dict[str, dict[str, list[Any]]] = {"word": {}, "text": {}, "stem": {}}
+    lengths: set[int] = set()
+    for row in rows:
+        kind, value = first(row)
+        name = "text" if kind == "cs" else "stem" if kind == "prefix" else "word"
+        tables[name].setdefault(value, []).append(row)
+        if kind == "prefix":
+            lengths.add(len(value))
+    return Index(by_word=_LazyTable(tables["word"], make), by_text=_LazyTable(tables["text"], make),
+                 by_stem=_LazyTable(tables["stem"], make), stem_lengths=tuple(sorted(lengths)),
+                 tags=False)
+
+
 def entries(spec: Any) -> dict[str, list[str]]:
     """`terms`/`unless` as {lang: [entries]}; a list of maps (YAML anchors) is merged."""
     merged: dict[str, list[str]] = {}
