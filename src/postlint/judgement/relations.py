@@ -149,7 +149,8 @@ def relate(toks: tuple[Token, ...], mentions: list[Mention], lay: Layout,
         if target is None and _implicit_subject(p, toks, lay, links):
             target = referent = _referent(p, targets, lay)  # "¿Los chinos? Son unos cerdos."
         if target is None:
-            if p.kind not in wanted.alone or _taken_by_frame(p, None, by_family, lay):
+            if p.kind not in wanted.alone or _taken_by_frame(p, None, by_family, lay) \
+                    or _counter_speech(p, None, by_family, lay, toks):
                 continue
             found.append(Relation(p, None))
             continue
@@ -368,13 +369,15 @@ def _compound(p: Mention, toks: tuple[Token, ...]) -> bool:
     return before or after
 
 
-def _counter_speech(p: Mention, target: Mention, by_family: dict, lay: Layout,
+def _counter_speech(p: Mention, target: Mention | None, by_family: dict, lay: Layout,
                     toks: tuple[Token, ...]) -> bool:
     """Reported or quoted hate in a post that condemns it: "Saying immigrants are vermin is
-    disgusting", "“Women belong in the kitchen” is not a joke"."""
+    disgusting", "“Women belong in the kitchen” is not a joke". A jab without a target is
+    judged by its own words: "“Shut up” is never an answer to a customer"."""
     condemned = bool(by_family.get("cue.condemn"))
-    if any(r.first == target.last for r in by_family.get("cue.report", ())):
+    if target is not None and any(r.first == target.last for r in by_family.get("cue.report", ())):
         return True  # "sick of people *saying* immigrants are criminals": about the speakers
+    target = target or p
     first = min(p.first, target.first)
     for r in by_family.get("cue.report", ()):
         if r.last <= first and _same_clause(r, p, lay) and (condemned or _negated(r, by_family, lay, toks)):
