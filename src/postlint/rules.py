@@ -17,14 +17,15 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Iterable, Iterator
-
-import yaml
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from . import yamlfile as y
 from .errors import UsageError, excerpt
 from .files import CONFIG_LIMIT, kind, read_bytes
 from .model import CATEGORIES, SEVERITY_NAMES, TOPICS, Finding, Post, Severity
+
+if TYPE_CHECKING:
+    import yaml
 
 COMMON: dict[str, Any] = {
     "id": y.STR,
@@ -304,6 +305,8 @@ def _build(item: dict[str, Any], line: int, path: Path, compile_options: bool = 
 
 
 def _seq(node: yaml.Node, key: str) -> list[yaml.Node]:
+    import yaml  # only on a cache miss: validating a rule file (see yamlfile._yaml)
+
     for k, v in node.value:
         if k.value == key and isinstance(v, yaml.SequenceNode):
             return v.value
