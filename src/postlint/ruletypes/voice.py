@@ -14,6 +14,7 @@ Accounts, brands and lists come from the config (`brand`, `brands`, `voice`); cu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Iterator
 
 from .. import textspans
@@ -21,7 +22,7 @@ from .. import yamlfile as y
 from ..hashtags import normalise as normalise_tag
 from ..language import resolve
 from ..model import SEVERITY_NAMES, Finding, Post, Severity
-from ..promotion import LiteralScreen, normalise_lang, read_cues
+from ..promotion import LiteralScreen, compile_cue, normalise_lang, read_cues
 
 OPTIONS = {
     "check": y.choice("personal", "account", "brand", "mention"),
@@ -160,19 +161,25 @@ def _mention(post: Post, rule, ctx) -> Iterator[Finding]:
 
 @dataclass(frozen=True)
 class Cue:
-    compiled: Any  # regex.Pattern
+    pattern: str  # regex source, compiled on first use (see promotion.Cue.compiled)
     label: str | None
     weight: float
     group: str
     literal: str | None = None  # a word the cue needs (promotion.phrase_literal): a cheap screen
 
+    @cached_property
+    def compiled(self) -> Any:  # regex.Pattern
+        return compile_cue(self.pattern)
+
 
 def compile_cues(files: list[tuple[Any, Any]]) -> dict[str, list[Cue]]:
-    """Validate and compile every `kind: voice-cues` file; errors name file and line."""
+    """Every `kind: voice-cues` file, validated (errors name file and line; the validated
+    cues are cached on disk) and ready to compile."""
     table: dict[str, list[Cue]] = {}
-    for lang, item, compiled, literal, _source in read_cues(files, CUES_SCHEMA, needs="weight"):
+    for lang, item, pattern, literal, _source in read_cues(
+            files, CUES_SCHEMA, needs="weight", keep=("label", "weight", "group")):
         table.setdefault(lang, []).append(Cue(
-            compiled, item.get("label"), float(item["weight"]),
+            pattern, item.get("label"), float(item["weight"]),
             str(item.get("group") or "other"), literal))
     return table
 
