@@ -322,14 +322,57 @@ def load_data(kind: str, extra_dirs: Iterable[Path | str] = ()) -> list[tuple[Pa
 
     Rule types use this for content that is not a rule: a hashtag knowledge base, cue lists.
     Validating the content is the rule type's job (with `yamlfile.validate` for file:line).
+    Only the files of `kind` are read back (see `_kinds`).
     """
     found = []
-    for directory in rule_dirs(extra_dirs):
-        for path in rule_files(directory):
+    for path, file_kind in _kinds(tuple(rule_dirs(extra_dirs))):
+        if file_kind == kind:
             data = read_data(path)
             if isinstance(data, dict) and data.get("kind") == kind and "rules" not in data:
                 found.append((path, data))
     return found
+
+
+_KINDS: dict[tuple[Path, ...], tuple[Any, list[tuple[Path, str | None]]]] = {}
+
+
+def _kinds(directories: tuple[Path, ...]) -> list[tuple[Path, str | None]]:
+    """(path, its `kind:` or None) of every YAML file in `directories`.
+
+    A run asks for some ten kinds, and reading back every parsed file for each (the same
+    38 files ten times, megabytes of JSON) cost a third of a one-draft run. The index is
+    kept in the cache folder under the files' content keys, and per process for as long as
+    no file's size or modification time changes (a long-lived process sees edits).
+    """
+    from .cache import content_key, memo
+
+    paths = [p for directory in directories for p in rule_files(directory)]
+    stamp = tuple(_stamp(p) for p in paths)
+    known = _KINDS.get(directories)
+    if known is not None and known[0] == stamp:
+        return known[1]
+    key = content_key(*(part for p in paths for part in (str(p), _read_text(p)[1])))
+    kinds = memo("kinds", key, lambda: [_kind(read_data(p)) for p in paths],
+                 lambda value: isinstance(value, list) and len(value) == len(paths)
+                 and all(k is None or isinstance(k, str) for k in value))
+    index = list(zip(paths, kinds))
+    _KINDS[directories] = (stamp, index)
+    return index
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size, info.st_ino
+
+
+def _kind(data: Any) -> str | None:
+    """The `kind:` of a data file, None for a rule file or anything else."""
+    if isinstance(data, dict) and "rules" not in data and isinstance(data.get("kind"), str):
+        return data["kind"]
+    return None
 
 
 def load_rules(extra_dirs: Iterable[Path] = (), prepare: bool = True) -> list[Rule]:
