@@ -10,8 +10,6 @@ fills (besides `{match}`), so `{mtch}` or a stray `{` is a load error, not a bro
 from __future__ import annotations
 
 import importlib
-import importlib.resources
-import pkgutil
 import string
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -108,6 +106,8 @@ class _Fields(dict):
 @lru_cache(maxsize=None)
 def rule_type_names() -> tuple[str, ...]:
     """One module per rule type under postlint/ruletypes/."""
+    import pkgutil  # only when a rule file is validated (a cache miss)
+
     from . import ruletypes
 
     return tuple(sorted(m.name for m in pkgutil.iter_modules(ruletypes.__path__)))
@@ -120,7 +120,9 @@ def rule_type(name: str) -> ModuleType:
 
 def builtin_rules_dir() -> Path:
     """Rules ship inside the wheel as `postlint/rules`; an editable checkout uses `rules/`."""
-    packaged = Path(str(importlib.resources.files("postlint"))) / "rules"
+    # the package's folder, as importlib.resources.files("postlint") gives for an installed
+    # wheel, without importing importlib.resources (zipfile and more) on every run
+    packaged = Path(__file__).resolve().parent / "rules"
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[2] / "rules"
