@@ -253,7 +253,8 @@ def compile_postlint(python: str) -> None:
 # --- the two tables ----------------------------------------------------------------------
 
 
-def cold_table(postlint: str, peers: dict[str, list[str]], rounds: int, work: Path) -> list[Command]:
+def cold_table(postlint: str, peers: dict[str, list[str]], rounds: int,
+               work: Path) -> list[Command]:
     draft = work / "draft.txt"
     draft.write_text(DRAFT, encoding="utf-8")
     python = interpreter_of(postlint)
@@ -330,7 +331,8 @@ def print_cold(commands: list[Command]) -> None:
     print("|---|---|---|---|")
     for c in commands:
         wall = c.median("wall")
-        print(f"| {c.name} | {wall:.3f} s | {wall / base:.2f} | {max(r.peak_mb for r in c.runs):.0f} MB |")
+        peak = max(r.peak_mb for r in c.runs)
+        print(f"| {c.name} | {wall:.3f} s | {wall / base:.2f} | {peak:.0f} MB |")
 
 
 def print_queue(commands: list[tuple[Command, int]], posts: int) -> None:
@@ -373,7 +375,8 @@ def main() -> None:
     if not sys.platform.startswith("linux"):
         parser.error("memory is read from /proc: run this on Linux")
 
-    peers = install_peers(args.peers, interpreter_of(args.postlint), args.cspell, not args.no_install)
+    peers = install_peers(args.peers, interpreter_of(args.postlint), args.cspell,
+                          not args.no_install)
     compile_postlint(interpreter_of(args.postlint))
     print(f"Machine: {machine()}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     print("Versions: " + ", ".join(f"{name} {version(name, argv).split()[-1]}" for name, argv in

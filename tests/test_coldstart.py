@@ -47,7 +47,8 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("cache")
 
 
-def imported(args: list[str], cache: Path, cwd: Path) -> tuple[set[str], subprocess.CompletedProcess]:
+def imported(args: list[str], cache: Path,
+             cwd: Path) -> tuple[set[str], subprocess.CompletedProcess]:
     env = {**os.environ, "POSTLINT_CACHE_DIR": str(cache)}
     env.pop("POSTLINT_NO_DISK_CACHE", None)
     done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(args)], capture_output=True,

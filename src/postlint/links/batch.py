@@ -13,8 +13,8 @@ import weakref
 from typing import Any, Iterable
 
 from . import urls
-from .checker import Policy, Result
 from .data import LinkData
+from .results import Policy, Result
 
 _RUNS: dict[int, tuple[weakref.ref, dict[Policy, dict[str, Result]]]] = {}
 _LOCK = threading.Lock()

@@ -14,7 +14,6 @@ A cache is an optimisation, never trusted blindly and never a reason to fail:
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import sys
 import time
