@@ -78,6 +78,7 @@ class Command:
     check: object = None  # callable(Run, stdout path) -> None: raise SystemExit if the run failed
     before: object = None  # callable() -> None, untimed, before every run (empty a cache folder)
     tree: bool = False  # sample the process tree's memory (workers); else the process's peak
+    most: int = 0  # at most this many timed runs (0: every round); no untimed run either
     runs: list[Run] = field(default_factory=list)
 
     def median(self, what: str) -> float:
@@ -150,10 +151,12 @@ def run(command: Command, out: Path) -> Run:
 def measure(commands: list[Command], rounds: int, out_dir: Path) -> None:
     """One untimed run each, then `rounds` rounds in turn (see the module doc)."""
     for command in commands:
-        run(command, out_dir / "warm-up.out")
+        if not command.most:
+            run(command, out_dir / "warm-up.out")
     for _ in range(rounds):
         for command in commands:
-            command.runs.append(run(command, out_dir / "run.out"))
+            if not command.most or len(command.runs) < command.most:
+                command.runs.append(run(command, out_dir / "run.out"))
 
 
 def postlint_report(posts: int):
@@ -274,7 +277,7 @@ def cold_table(postlint: str, peers: dict[str, list[str]], rounds: int,
     commands.append(Command("`postlint check`", check, check=postlint_report(1)))
     commands.append(Command("`postlint check`, first run (empty cache folder)", check,
                             env={**os.environ, "POSTLINT_CACHE_DIR": str(empty)},
-                            check=postlint_report(1), before=empty_cache))
+                            check=postlint_report(1), before=empty_cache, most=3))
     commands += [Command(name, [*argv, str(draft)], check=exited_normally)
                  for name, argv in peers.items() if name not in ("proselint", "write-good")]
     measure(commands, rounds, work)
