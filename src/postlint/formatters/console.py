@@ -13,7 +13,7 @@ import os
 import re
 from typing import Any, TextIO
 
-# rich.markup's own patterns (rich 13), so escaping and parsing agree with rich's
+# rich.markup's own patterns, so escaping and parsing agree with rich's
 _TAGS = re.compile(r"((\\*)\[([a-z#/@][^[]*?)])")
 _ESCAPE = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
 # what rich.control strips from printed text: bell, backspace, vertical tab, form feed, CR
@@ -22,9 +22,14 @@ TAB_SIZE = 8
 
 
 def colour(out: TextIO) -> bool:
-    """True when rich would colour `out`: a terminal, or FORCE_COLOR / TTY_COMPATIBLE=1."""
-    if os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE") == "1":
-        return True
+    """True when rich would treat `out` as a terminal (rich's own rule: TTY_COMPATIBLE=0/1,
+    then a non-empty FORCE_COLOR, then isatty)."""
+    compatible = os.environ.get("TTY_COMPATIBLE", "")
+    if compatible in ("0", "1"):
+        return compatible == "1"
+    force = os.environ.get("FORCE_COLOR")
+    if force is not None:
+        return force != ""
     isatty = getattr(out, "isatty", None)
     try:
         return bool(isatty and isatty())
