@@ -209,7 +209,7 @@ def _entry(item: dict, tag: str, source: str, pattern: bool = False) -> Entry:
 
 def knowledge_base(ctx: Any) -> KnowledgeBase:
     """The run's knowledge base (built-in plus --rules folders), built once per process."""
-    return ctx.resource("hashtags:kb", lambda: build(ctx.data("hashtags")))
+    return ctx.resource("hashtags:kb", lambda: build(ctx.data_files("hashtags")))
 
 
 # --- plain dictionary phrases -------------------------------------------------------------

@@ -157,7 +157,7 @@ def _table(ctx: Any) -> dict[str, list[Cue]]:
         from .rules import load_data
 
         return _default_table(tuple(str(p) for p, _ in load_data("promotion")))
-    return ctx.resource("promotion:cues", lambda: compile_cues(ctx.data("promotion")))
+    return ctx.resource("promotion:cues", lambda: compile_cues(ctx.data_files("promotion")))
 
 
 _DEFAULT: dict[tuple[str, ...], dict[str, list[Cue]]] = {}

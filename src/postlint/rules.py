@@ -335,6 +335,11 @@ def load_data(kind: str, extra_dirs: Iterable[Path | str] = ()) -> list[tuple[Pa
     return found
 
 
+def data_paths(kind: str, extra_dirs: Iterable[Path | str] = ()) -> list[Path]:
+    """The paths `load_data(kind)` would read, without reading them."""
+    return [path for path, file_kind in _kinds(tuple(rule_dirs(extra_dirs))) if file_kind == kind]
+
+
 _KINDS: dict[tuple[Path, ...], tuple[Any, list[tuple[Path, str | None]]]] = {}
 
 

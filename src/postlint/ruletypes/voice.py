@@ -187,7 +187,7 @@ def compile_cues(files: list[tuple[Any, Any]]) -> dict[str, list[Cue]]:
 def _cues(code: str, ctx) -> tuple[list[Cue], LiteralScreen]:
     """One language's cues and the screen that picks those whose word is in a text."""
     def build() -> tuple[list[Cue], LiteralScreen]:
-        table = ctx.resource("voice:cues", lambda: compile_cues(ctx.data("voice-cues")))
+        table = ctx.resource("voice:cues", lambda: compile_cues(ctx.data_files("voice-cues")))
         cues = table.get(code, [])
         return cues, LiteralScreen([c.literal for c in cues])
 
