@@ -129,3 +129,41 @@ def test_the_text_report_uses_rich_only_on_a_terminal(monkeypatch):
     assert isinstance(console(io.StringIO()), PlainConsole)
     monkeypatch.setenv("FORCE_COLOR", "1")
     assert not isinstance(console(io.StringIO()), PlainConsole)
+
+
+def test_masked_swearing_screen_never_misses_what_the_regex_matches():
+    """The masked regex is compiled only for texts `may_match` lets through: it must let
+    through every text the regex matches (disguised entries in every masked lexicon, with
+    look-alikes, masks, case, surrounding symbols and non-ASCII neighbours, and every word
+    of the labelled test texts)."""
+    import random
+
+    import regex
+
+    from postlint.rules import load_rules
+    from postlint.ruletypes import lexicon
+
+    data = Path(__file__).parent / "data"
+    chunks = {c for p in data.rglob("*") if p.is_file() and p.suffix in (".txt", ".yaml", ".jsonl")
+              for c in p.read_text(encoding="utf-8", errors="replace").split()}
+    rng = random.Random(20)
+    around = ["", "", "", "*", "#", "@", "!", "x", "X", "_", "1", "é", "漢", "\u212a", "\u017f", "-"]
+    masked = [r for r in load_rules() if r.options.get("match") == "masked"]
+    assert masked
+    for rule in masked:
+        for entries in rule.options["terms"].values():
+            built = lexicon._masked_regex(entries)
+            if built is None:
+                continue
+            screen = built.regex
+            real = regex.compile(screen.pattern, regex.IGNORECASE)
+            texts = set(chunks)
+            for entry in entries:
+                for _ in range(20):
+                    word = "".join(rng.choice(lexicon.LEET.get(c, c) + lexicon.MASKS + c.upper())
+                                   if rng.random() < 0.4 else c for c in entry.rstrip("*"))
+                    texts.add(rng.choice(around) + word + rng.choice([*around, "ing", "s!"]))
+            missed = [t for t in texts if real.search(t) is not None and not screen.may_match(t)]
+            assert not missed, (rule.id, missed[:5])
+            assert screen.search("Good morning! Our new autumn blend #AcmeCoffee") is None
+            assert "compiled" not in screen.__dict__  # nothing matched: nothing compiled
