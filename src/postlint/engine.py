@@ -68,6 +68,15 @@ class Context:
 
         return self.resource(f"data:{kind}", lambda: load_data(kind, self.options.rule_dirs))
 
+    def data_files(self, kind: str) -> list[tuple[Any, None]]:
+        """(path, None) of every `kind:` data file, for builders that validate the files
+        themselves (with line numbers) and cache the result: their parsed content is not
+        read back for nothing."""
+        from .rules import data_paths
+
+        return self.resource(f"data-files:{kind}",
+                             lambda: [(p, None) for p in data_paths(kind, self.options.rule_dirs)])
+
 
 def effective(post: Post, options: Options) -> Post:
     """Fill run-wide defaults (--platform, --lang) that a post does not set itself."""

@@ -121,10 +121,51 @@ def glob_match(glob: str, key: str, least: int = 1) -> bool:
 
 
 def build(files: list[tuple[Any, Any]]) -> KnowledgeBase:
-    """Validate every `kind: hashtags` file (errors name file and line) and index it."""
+    """Validate every `kind: hashtags` file (errors name file and line) and index it.
+
+    Validating means parsing the files again for their line numbers (some 2,000 entries):
+    the validated entries are kept in the cache folder, keyed by the files' names and
+    bytes (JSON of strings, checked on read), so later runs only read them back.
+    """
+    from pathlib import Path
+
+    from .cache import content_key, memo
+    from .files import CONFIG_LIMIT, read_bytes
+
+    paths = [Path(path) for path, _content in files]
+    key = content_key(*(part for p in paths for part in (str(p), read_bytes(p, CONFIG_LIMIT))))
+    entries, patterns = memo("hashtags", key, lambda: _validated(paths), _validated_shape)
+    return KnowledgeBase({k: Entry(*fields) for k, fields in entries},
+                         tuple(Entry(*fields) for fields in patterns))
+
+
+_FIELDS = len(Entry.__dataclass_fields__)
+
+
+def _validated_shape(value: Any) -> bool:
+    """What `_validated` returns, so a damaged cache entry is rebuilt, not used."""
+    def entry(fields: Any) -> bool:
+        return (isinstance(fields, tuple) and len(fields) == _FIELDS
+                and all(isinstance(f, str) for f in fields[:3])
+                and all(f is None or isinstance(f, str) for f in fields[3:7])
+                and isinstance(fields[7], tuple) and all(isinstance(x, str) for x in fields[7])
+                and isinstance(fields[8], bool) and isinstance(fields[9], str))
+
+    return (isinstance(value, tuple) and len(value) == 2
+            and isinstance(value[0], list) and isinstance(value[1], list)
+            and all(isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)
+                    and entry(item[1]) for item in value[0])
+            and all(entry(fields) for fields in value[1]))
+
+
+def _validated(paths: list[Any]) -> tuple[list[tuple[str, tuple]], list[tuple]]:
+    """(normalised tag, entry fields) of every entry, later files winning, and the fields
+    of every pattern, in file order."""
+    from dataclasses import astuple
+
     entries: dict[str, Entry] = {}
     patterns: list[Entry] = []
-    for path, _content in files:
+    for path in paths:
         data, node = y.load(path)
         y.validate(node, SCHEMA, str(path))
         for i, item in enumerate(data.get("entries") or []):
@@ -142,7 +183,7 @@ def build(files: list[tuple[Any, Any]]) -> KnowledgeBase:
                 raise UsageError(f"patterns[{i}].pattern must be a hashtag with one `*`, "
                                  "like '#PrayFor*' or '#*Strong'", str(path), line)
             patterns.append(_entry(item, glob, f"{path}:{line}", pattern=True))
-    return KnowledgeBase(entries, tuple(patterns))
+    return ([(k, astuple(e)) for k, e in entries.items()], [astuple(e) for e in patterns])
 
 
 def _require(item: dict, keys: tuple[str, ...], where: str, path: str, line: int | None) -> None:
@@ -168,7 +209,7 @@ def _entry(item: dict, tag: str, source: str, pattern: bool = False) -> Entry:
 
 def knowledge_base(ctx: Any) -> KnowledgeBase:
     """The run's knowledge base (built-in plus --rules folders), built once per process."""
-    return ctx.resource("hashtags:kb", lambda: build(ctx.data("hashtags")))
+    return ctx.resource("hashtags:kb", lambda: build(ctx.data_files("hashtags")))
 
 
 # --- plain dictionary phrases -------------------------------------------------------------

@@ -20,9 +20,9 @@ Deliberate decisions (tested with benign look-alikes in tests/data/promotion/):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator
-
-import regex
+from functools import cached_property
+from pathlib import Path
+from typing import Any
 
 from . import yamlfile as y
 from .errors import UsageError
@@ -36,13 +36,27 @@ TIMEOUT = 0.25  # seconds per pattern per post: user regexes must not hang a run
 
 @dataclass(frozen=True)
 class Cue:
-    """One compiled cue: a regex, its label for messages, and languages that skip it."""
+    """One cue: its regex (compiled on first use), its label for messages, and languages
+    that skip it."""
 
-    compiled: Any  # regex.Pattern
+    pattern: str  # the regex source; see `compiled`
     label: str | None
     not_in: frozenset[str]
     source: str  # "file:line", for error messages
     literal: Literals | None = None  # what the text must contain (postlint.literals)
+
+    @cached_property
+    def compiled(self) -> Any:  # regex.Pattern
+        """Compiled when the literal screen first lets the cue run: compiling all ~400
+        cues of every language cost ~0.2 s of a one-draft run, and a draft needs a few."""
+        return compile_cue(self.pattern)
+
+
+def compile_cue(pattern: str) -> Any:
+    """A cue's regex; patterns were compiled once when their file was validated."""
+    import regex
+
+    return regex.compile(pattern)
 
 
 def normalise_lang(lang: str | None) -> str:
@@ -53,6 +67,8 @@ def normalise_lang(lang: str | None) -> str:
 
 def phrase_regex(phrase: str) -> str:
     """A phrase as a regex: words on word boundaries, any whitespace, `word*` any ending."""
+    import regex
+
     parts = []
     for word in phrase.split():
         if word == "*":
@@ -64,13 +80,42 @@ def phrase_regex(phrase: str) -> str:
     return r"(?i)(?<!\w)" + r"\s+".join(parts) + r"(?!\w)"
 
 
-def read_cues(files: list[tuple[Any, Any]], schema: dict[str, Any],
-              needs: str = "") -> Iterator[tuple[str, dict[str, Any], Any, str | None, str]]:
-    """(language, item, compiled regex, literal, "file:line") of every cue in cue files
+def read_cues(files: list[tuple[Any, Any]], schema: dict[str, Any], needs: str = "",
+              keep: tuple[str, ...] = ()) -> list[tuple[str, dict[str, Any], str, str | None, str]]:
+    """(language, item, regex source, literal, "file:line") of every cue in cue files
     (`cues: {lang: [{phrase: ...} | {pattern: ...}, ...]}`), validated: errors name file and
-    line. `needs`: a key every cue must also have (voice cues need a `weight`). Shared by the
-    promotion and voice cue files, which differ only in what else a cue carries."""
-    for path, _content in files:
+    line. `needs`: a key every cue must also have (voice cues need a `weight`); `keep`: the
+    keys of each item the caller reads (label, weight...). Shared by the promotion and voice
+    cue files, which differ only in what else a cue carries.
+
+    Validating means parsing each file again for its line numbers and compiling every
+    pattern: the result is kept in the cache folder, keyed by the files' names and bytes
+    (JSON of strings and numbers, checked on read), so later runs only read it back.
+    """
+    from .cache import content_key, memo
+    from .files import CONFIG_LIMIT, read_bytes
+
+    paths = [Path(path) for path, _content in files]
+    key = content_key(repr(schema), needs, *keep,
+                      *(part for p in paths for part in (str(p), read_bytes(p, CONFIG_LIMIT))))
+    return memo("cues", key, lambda: _read_cues(paths, schema, needs, keep), _cues_shape)
+
+
+def _cues_shape(value: Any) -> bool:
+    """What `_read_cues` returns, so a damaged cache entry is rebuilt, not used."""
+    return isinstance(value, list) and all(
+        isinstance(c, tuple) and len(c) == 5 and isinstance(c[0], str) and isinstance(c[1], dict)
+        and isinstance(c[2], str)
+        and (c[3] is None or isinstance(c[3], tuple) and all(isinstance(x, str) for x in c[3]))
+        and isinstance(c[4], str) for c in value)
+
+
+def _read_cues(paths: list[Path], schema: dict[str, Any], needs: str,
+               keep: tuple[str, ...]) -> list[tuple[str, dict[str, Any], str, str | None, str]]:
+    import regex
+
+    found = []
+    for path in paths:
         data, node = y.load(path)
         y.validate(node, schema, str(path))
         for lang, items in (data.get("cues") or {}).items():
@@ -82,20 +127,22 @@ def read_cues(files: list[tuple[Any, Any]], schema: dict[str, Any],
                                      str(path), line)
                 source = item.get("pattern") or phrase_regex(str(item["phrase"]))
                 try:
-                    compiled = regex.compile(source)
+                    regex.compile(source)
                 except regex.error as exc:
                     raise UsageError(f"cues.{lang}[{i}]: bad pattern: {exc}", str(path), line) from None
                 literal = phrase_literals(str(item["phrase"])) if "phrase" in item \
                     else pattern_literals(str(item["pattern"]))
-                yield normalise_lang(str(lang)), item, compiled, literal, f"{path}:{line}"
+                kept = {k: item[k] for k in keep if item.get(k) is not None}
+                found.append((normalise_lang(str(lang)), kept, source, literal, f"{path}:{line}"))
+    return found
 
 
 def compile_cues(files: list[tuple[Any, Any]]) -> dict[str, list[Cue]]:
     """Validate and compile every `kind: promotion` file; errors name file and line."""
     table: dict[str, list[Cue]] = {}
-    for lang, item, compiled, literal, source in read_cues(files, SCHEMA):
+    for lang, item, pattern, literal, source in read_cues(files, SCHEMA, keep=("label", "not_in")):
         table.setdefault(lang, []).append(Cue(
-            compiled, item.get("label"),
+            pattern, item.get("label"),
             frozenset(normalise_lang(x) for x in item.get("not_in") or ()), source, literal))
     return table
 
@@ -105,7 +152,7 @@ def _table(ctx: Any) -> dict[str, list[Cue]]:
         from .rules import load_data
 
         return _default_table(tuple(str(p) for p, _ in load_data("promotion")))
-    return ctx.resource("promotion:cues", lambda: compile_cues(ctx.data("promotion")))
+    return ctx.resource("promotion:cues", lambda: compile_cues(ctx.data_files("promotion")))
 
 
 _DEFAULT: dict[tuple[str, ...], dict[str, list[Cue]]] = {}

@@ -10,21 +10,20 @@ fills (besides `{match}`), so `{mtch}` or a stray `{` is a load error, not a bro
 from __future__ import annotations
 
 import importlib
-import importlib.resources
-import pkgutil
 import string
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Iterable, Iterator
-
-import yaml
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from . import yamlfile as y
 from .errors import UsageError, excerpt
 from .files import CONFIG_LIMIT, kind, read_bytes
 from .model import CATEGORIES, SEVERITY_NAMES, TOPICS, Finding, Post, Severity
+
+if TYPE_CHECKING:
+    import yaml
 
 COMMON: dict[str, Any] = {
     "id": y.STR,
@@ -107,6 +106,8 @@ class _Fields(dict):
 @lru_cache(maxsize=None)
 def rule_type_names() -> tuple[str, ...]:
     """One module per rule type under postlint/ruletypes/."""
+    import pkgutil  # only when a rule file is validated (a cache miss)
+
     from . import ruletypes
 
     return tuple(sorted(m.name for m in pkgutil.iter_modules(ruletypes.__path__)))
@@ -119,7 +120,9 @@ def rule_type(name: str) -> ModuleType:
 
 def builtin_rules_dir() -> Path:
     """Rules ship inside the wheel as `postlint/rules`; an editable checkout uses `rules/`."""
-    packaged = Path(str(importlib.resources.files("postlint"))) / "rules"
+    # the package's folder, as importlib.resources.files("postlint") gives for an installed
+    # wheel, without importing importlib.resources (zipfile and more) on every run
+    packaged = Path(__file__).resolve().parent / "rules"
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[2] / "rules"
@@ -304,6 +307,8 @@ def _build(item: dict[str, Any], line: int, path: Path, compile_options: bool = 
 
 
 def _seq(node: yaml.Node, key: str) -> list[yaml.Node]:
+    import yaml  # only on a cache miss: validating a rule file (see yamlfile._yaml)
+
     for k, v in node.value:
         if k.value == key and isinstance(v, yaml.SequenceNode):
             return v.value
@@ -319,14 +324,62 @@ def load_data(kind: str, extra_dirs: Iterable[Path | str] = ()) -> list[tuple[Pa
 
     Rule types use this for content that is not a rule: a hashtag knowledge base, cue lists.
     Validating the content is the rule type's job (with `yamlfile.validate` for file:line).
+    Only the files of `kind` are read back (see `_kinds`).
     """
     found = []
-    for directory in rule_dirs(extra_dirs):
-        for path in rule_files(directory):
+    for path, file_kind in _kinds(tuple(rule_dirs(extra_dirs))):
+        if file_kind == kind:
             data = read_data(path)
             if isinstance(data, dict) and data.get("kind") == kind and "rules" not in data:
                 found.append((path, data))
     return found
+
+
+def data_paths(kind: str, extra_dirs: Iterable[Path | str] = ()) -> list[Path]:
+    """The paths `load_data(kind)` would read, without reading them."""
+    return [path for path, file_kind in _kinds(tuple(rule_dirs(extra_dirs))) if file_kind == kind]
+
+
+_KINDS: dict[tuple[Path, ...], tuple[Any, list[tuple[Path, str | None]]]] = {}
+
+
+def _kinds(directories: tuple[Path, ...]) -> list[tuple[Path, str | None]]:
+    """(path, its `kind:` or None) of every YAML file in `directories`.
+
+    A run asks for some ten kinds, and reading back every parsed file for each (the same
+    38 files ten times, megabytes of JSON) cost a third of a one-draft run. The index is
+    kept in the cache folder under the files' content keys, and per process for as long as
+    no file's size or modification time changes (a long-lived process sees edits).
+    """
+    from .cache import content_key, memo
+
+    paths = [p for directory in directories for p in rule_files(directory)]
+    stamp = tuple(_stamp(p) for p in paths)
+    known = _KINDS.get(directories)
+    if known is not None and known[0] == stamp:
+        return known[1]
+    key = content_key(*(part for p in paths for part in (str(p), _read_text(p)[1])))
+    kinds = memo("kinds", key, lambda: [_kind(read_data(p)) for p in paths],
+                 lambda value: isinstance(value, list) and len(value) == len(paths)
+                 and all(k is None or isinstance(k, str) for k in value))
+    index = list(zip(paths, kinds))
+    _KINDS[directories] = (stamp, index)
+    return index
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size, info.st_ino
+
+
+def _kind(data: Any) -> str | None:
+    """The `kind:` of a data file, None for a rule file or anything else."""
+    if isinstance(data, dict) and "rules" not in data and isinstance(data.get("kind"), str):
+        return data["kind"]
+    return None
 
 
 def load_rules(extra_dirs: Iterable[Path] = (), prepare: bool = True) -> list[Rule]:

@@ -11,45 +11,64 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable
-
-import yaml
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from .errors import UsageError, excerpt
 from .files import CONFIG_LIMIT, read_text
 
-# yaml's C loader is several times faster; fall back to the pure-Python one if it is missing.
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    import yaml
+
 MAX_DEPTH = 1000  # nesting levels; real configs use fewer than ten
 _BRACKETS = re.compile(r"[\[\]{}]")
 _LINE_PREFIX = re.compile(r"^[ ?-]*", re.MULTILINE)  # indentation and `- ` / `? ` openers
 
 
-class BadValue(yaml.constructor.ConstructorError):
-    """A well-formed scalar that is not a value (`2025-02-30`), with the mark of its node."""
+@lru_cache(maxsize=None)
+def _yaml() -> Any:
+    """PyYAML, imported on first use: a warm run reads rules and data from the JSON cache
+    and a draft without front matter has no YAML at all, so neither pays its ~40 ms import
+    (`postlint rules` would not fit its 150 ms budget)."""
+    import yaml
+
+    return yaml
 
 
-class SafeLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """The safe loader, with the line of the value when a scalar cannot be constructed.
+@lru_cache(maxsize=None)
+def _loader() -> tuple[type, type]:
+    """(SafeLoader, BadValue), defined on first use; see `_yaml`."""
+    yaml = _yaml()
+    # yaml's C loader is several times faster; fall back to the pure-Python one if it is missing.
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    The parser accepts `2025-13-01`, `!!float x` or a 5,000-digit integer: they are well-formed
-    YAML, and only building the Python value fails, with a bare ValueError (no line). Wrapped
-    here, per node, those become a YAML error that points at the value, like a syntax error.
-    """
+    class BadValue(yaml.constructor.ConstructorError):
+        """A well-formed scalar that is not a value (`2025-02-30`), with the mark of its node."""
 
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        try:
-            return super().construct_object(node, deep)
-        except yaml.YAMLError:
-            raise
-        except Exception as exc:  # ValueError, OverflowError, and AttributeError (!!timestamp x)
-            # Python's reason, without the value repeated or the advice after it
-            reason = (str(exc).split(":")[0].split(";")[0][:80] if isinstance(exc, ValueError)
-                      else f"not a valid {node.tag.rsplit(':', 1)[-1]}")
-            value = node.value if isinstance(node, yaml.ScalarNode) else node.tag
-            raise BadValue(None, None, f"invalid value {excerpt(value)}: {reason}",
-                           node.start_mark) from None
+    class SafeLoader(base):  # type: ignore[misc, valid-type]
+        """The safe loader, with the line of the value when a scalar cannot be constructed.
+
+        The parser accepts `2025-13-01`, `!!float x` or a 5,000-digit integer: they are
+        well-formed YAML, and only building the Python value fails, with a bare ValueError
+        (no line). Wrapped here, per node, those become a YAML error that points at the
+        value, like a syntax error.
+        """
+
+        def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+            try:
+                return super().construct_object(node, deep)
+            except yaml.YAMLError:
+                raise
+            except Exception as exc:  # ValueError, OverflowError, AttributeError (!!timestamp x)
+                # Python's reason, without the value repeated or the advice after it
+                reason = (str(exc).split(":")[0].split(";")[0][:80] if isinstance(exc, ValueError)
+                          else f"not a valid {node.tag.rsplit(':', 1)[-1]}")
+                value = node.value if isinstance(node, yaml.ScalarNode) else node.tag
+                raise BadValue(None, None, f"invalid value {excerpt(value)}: {reason}",
+                               node.start_mark) from None
+
+    return SafeLoader, BadValue
 
 
 def load(path: Path | str, text: str | None = None) -> tuple[Any, yaml.Node | None]:
@@ -60,7 +79,9 @@ def load(path: Path | str, text: str | None = None) -> tuple[Any, yaml.Node | No
     if text is None:
         text = read_text(path, CONFIG_LIMIT)
     _check_depth(text, path)
-    loader = SafeLoader(text)
+    yaml = _yaml()
+    safe_loader, bad_value = _loader()
+    loader = safe_loader(text)
     try:
         node = loader.get_single_node()
         _check_duplicates(node, path)
@@ -72,7 +93,7 @@ def load(path: Path | str, text: str | None = None) -> tuple[Any, yaml.Node | No
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        message = problem if isinstance(exc, BadValue) else f"invalid YAML: {_short(problem)}"
+        message = problem if isinstance(exc, bad_value) else f"invalid YAML: {_short(problem)}"
         raise UsageError(message, str(path), mark.line + 1 if mark else None) from None
     except RecursionError:  # the pure-Python loader composes nodes recursively
         raise UsageError(f"invalid YAML: nested more than {MAX_DEPTH} levels deep",
@@ -117,8 +138,9 @@ def _check_depth(text: str, path: Path | str) -> None:
     if deepest + 2 * (block + 1) <= MAX_DEPTH:
         return
     depth = 0
+    yaml = _yaml()
     try:
-        for event in yaml.parse(text, Loader=_BaseLoader):
+        for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -171,11 +193,20 @@ class Spec:
 
 def _scalar(tag_names: tuple[str, ...], describe: str) -> Spec:
     tags = tuple(f"tag:yaml.org,2002:{t}" for t in tag_names)
-    return Spec(describe, lambda n: isinstance(n, yaml.ScalarNode) and n.tag in tags)
+    return Spec(describe, lambda n: _is(n, "ScalarNode") and n.tag in tags)
+
+
+def _is(node: Any, kind: str) -> bool:
+    """isinstance(node, yaml.<kind>), for specs that exist before yaml is imported."""
+    return isinstance(node, getattr(_yaml(), kind))
 
 
 LARGEST = 10**9  # no count, limit or duration is larger; beyond it, timedelta and float overflow
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+@lru_cache(maxsize=None)
+def _constructor() -> Any:
+    return _yaml().constructor.SafeConstructor()
 
 
 def _number(tag_names: tuple[str, ...], describe: str, largest: int = LARGEST) -> Spec:
@@ -184,10 +215,11 @@ def _number(tag_names: tuple[str, ...], describe: str, largest: int = LARGEST) -
     tags = tuple(f"tag:yaml.org,2002:{t}" for t in tag_names)
 
     def accepts(node: yaml.Node) -> bool:
-        if not (isinstance(node, yaml.ScalarNode) and node.tag in tags):
+        if not (_is(node, "ScalarNode") and node.tag in tags):
             return False
-        build = _CONSTRUCTOR.construct_yaml_float if node.tag.endswith("float") else \
-            _CONSTRUCTOR.construct_yaml_int
+        constructor = _constructor()
+        build = constructor.construct_yaml_float if node.tag.endswith("float") else \
+            constructor.construct_yaml_int
         try:
             return abs(build(node)) <= largest  # False for nan too
         except ValueError:
@@ -208,13 +240,13 @@ ANY = Spec("anything", lambda n: True)
 
 
 def list_of(item: Any) -> Spec:
-    return Spec(f"a list (of {describe(item)})", lambda n: isinstance(n, yaml.SequenceNode), item)
+    return Spec(f"a list (of {describe(item)})", lambda n: _is(n, "SequenceNode"), item)
 
 
 def map_of(value: Any) -> Spec:
     """A mapping with free keys (e.g. rule id -> severity)."""
     return Spec(
-        f"a mapping of names to {describe(value)}", lambda n: isinstance(n, yaml.MappingNode), value
+        f"a mapping of names to {describe(value)}", lambda n: _is(n, "MappingNode"), value
     )
 
 
@@ -227,7 +259,7 @@ def one_of(*specs: Any) -> Spec:
 
 def choice(*values: str) -> Spec:
     def accepts(node: yaml.Node) -> bool:
-        return isinstance(node, yaml.ScalarNode) and str(node.value).lower() in values
+        return _is(node, "ScalarNode") and str(node.value).lower() in values
 
     return Spec("one of " + ", ".join(values), accepts)
 
@@ -238,7 +270,7 @@ def describe(spec: Any) -> str:
 
 def _accepts(spec: Any, node: yaml.Node) -> bool:
     if isinstance(spec, dict):
-        return isinstance(node, yaml.MappingNode)
+        return _is(node, "MappingNode")
     return spec.accepts(node)
 
 
@@ -246,6 +278,7 @@ def validate(node: yaml.Node | None, schema: Any, path: str, where: str = "") ->
     """Raise UsageError at the first node that does not fit `schema`."""
     if node is None:
         return
+    yaml = _yaml()
     line = node.start_mark.line + 1
     if isinstance(schema, dict):
         if not isinstance(node, yaml.MappingNode):
@@ -281,6 +314,7 @@ def validate(node: yaml.Node | None, schema: Any, path: str, where: str = "") ->
 
 def find_line(node: yaml.Node | None, *keys: str | int) -> int | None:
     """Line of the value at `keys` (mapping keys or list indexes), for messages after loading."""
+    yaml = _yaml()
     for key in keys:
         if node is None:
             return None

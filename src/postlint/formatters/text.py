@@ -14,10 +14,10 @@ STYLE = {Severity.CRITICAL: "bold white on red", Severity.ERROR: "bold red",
 def render(findings: list[Finding], summary: Summary, rules: list, out: TextIO,
            approvals: Sequence[Any] = ()) -> None:
     """`approvals`: review.judge.View objects, shown under their post (review on)."""
-    from rich.console import Console
-    from rich.markup import escape
+    from .console import console as make_console
+    from .console import escape
 
-    console = Console(file=out, highlight=False, soft_wrap=True)
+    console = make_console(out)  # rich only on a terminal (see console.py)
     groups: dict[tuple[str, str, int], list[Finding]] = {}
     for finding in findings:
         groups.setdefault((finding.path, finding.post, finding.post_index), []).append(finding)

@@ -13,8 +13,8 @@ import weakref
 from typing import Any, Iterable
 
 from . import urls
-from .checker import Policy, Result
 from .data import LinkData
+from .results import Policy, Result
 
 _RUNS: dict[int, tuple[weakref.ref, dict[Policy, dict[str, Result]]]] = {}
 _LOCK = threading.Lock()
@@ -87,7 +87,7 @@ def results(targets: Iterable[str], ctx: Any, data: LinkData) -> dict[str, Resul
     for url in [u for u in wanted if urls.parse(u) is None]:
         memo[url] = Result(url, "broken", "invalid")  # known without asking anyone
     wanted = [u for u in wanted if u not in memo]
-    cache = _cache(ctx)
+    cache = _cache(ctx) if wanted else None  # a post without links opens no SQLite file
     if wanted and cache is not None:
         now = time.time()
         ttl = float((ctx.config.data.get("links") or {}).get("cache_ttl_hours", 24))

@@ -14,7 +14,6 @@ A cache is an optimisation, never trusted blindly and never a reason to fail:
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import sys
 import time
@@ -47,12 +46,9 @@ def _corrupt(exc: sqlite3.Error) -> bool:
 def default_path() -> Path:
     """$POSTLINT_CACHE_DIR/links.sqlite3, else the platform's user cache dir
     (~/.cache/postlint on Linux, ~/Library/Caches/postlint on macOS)."""
-    folder = os.environ.get(ENV_DIR)
-    if not folder:
-        import platformdirs
+    from ..cache import cache_dir  # the same folder rule, without importing platformdirs
 
-        folder = platformdirs.user_cache_dir("postlint", appauthor=False)
-    return Path(folder) / FILE_NAME
+    return cache_dir() / FILE_NAME
 
 
 def _warn(message: str) -> None:

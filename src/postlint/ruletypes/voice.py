@@ -14,6 +14,7 @@ Accounts, brands and lists come from the config (`brand`, `brands`, `voice`); cu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Iterator
 
 from .. import textspans
@@ -22,7 +23,7 @@ from ..hashtags import normalise as normalise_tag
 from ..language import resolve
 from ..model import SEVERITY_NAMES, Finding, Post, Severity
 from ..literals import LiteralScreen, Literals
-from ..promotion import normalise_lang, read_cues
+from ..promotion import compile_cue, normalise_lang, read_cues
 
 OPTIONS = {
     "check": y.choice("personal", "account", "brand", "mention"),
@@ -161,19 +162,25 @@ def _mention(post: Post, rule, ctx) -> Iterator[Finding]:
 
 @dataclass(frozen=True)
 class Cue:
-    compiled: Any  # regex.Pattern
+    pattern: str  # regex source, compiled on first use (see promotion.Cue.compiled)
     label: str | None
     weight: float
     group: str
     literal: Literals | None = None  # what the text must contain (postlint.literals): a cheap screen
 
+    @cached_property
+    def compiled(self) -> Any:  # regex.Pattern
+        return compile_cue(self.pattern)
+
 
 def compile_cues(files: list[tuple[Any, Any]]) -> dict[str, list[Cue]]:
-    """Validate and compile every `kind: voice-cues` file; errors name file and line."""
+    """Every `kind: voice-cues` file, validated (errors name file and line; the validated
+    cues are cached on disk) and ready to compile."""
     table: dict[str, list[Cue]] = {}
-    for lang, item, compiled, literal, _source in read_cues(files, CUES_SCHEMA, needs="weight"):
+    for lang, item, pattern, literal, _source in read_cues(
+            files, CUES_SCHEMA, needs="weight", keep=("label", "weight", "group")):
         table.setdefault(lang, []).append(Cue(
-            compiled, item.get("label"), float(item["weight"]),
+            pattern, item.get("label"), float(item["weight"]),
             str(item.get("group") or "other"), literal))
     return table
 
@@ -181,7 +188,7 @@ def compile_cues(files: list[tuple[Any, Any]]) -> dict[str, list[Cue]]:
 def _cues(code: str, ctx) -> tuple[list[Cue], LiteralScreen]:
     """One language's cues and the screen that picks those whose word is in a text."""
     def build() -> tuple[list[Cue], LiteralScreen]:
-        table = ctx.resource("voice:cues", lambda: compile_cues(ctx.data("voice-cues")))
+        table = ctx.resource("voice:cues", lambda: compile_cues(ctx.data_files("voice-cues")))
         cues = table.get(code, [])
         return cues, LiteralScreen([c.literal for c in cues])
 
