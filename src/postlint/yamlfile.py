@@ -106,6 +106,8 @@ def load(path: Path | str, text: str | None = None) -> tuple[Any, yaml.Node | No
 def _check_duplicates(root: yaml.Node | None, path: Path | str) -> None:
     """A key written twice in one mapping is an error: YAML loaders keep the last one
     silently, so a second `unless:` in a rule would drop the first list without a word."""
+    import yaml
+
     stack = [root] if root is not None else []
     while stack:
         node = stack.pop()
