@@ -283,3 +283,20 @@ def test_a_key_written_twice_is_an_error_with_both_lines(write, cli, name, text,
     run = cli("check", "--offline", *option, str(post))
     assert run.exit_code == 2
     assert f"{path}:{line}: duplicate key" in run.stderr and f"(first on line {line - 1})" in run.stderr
+
+
+def test_an_alias_bomb_or_a_recursive_alias_is_checked_in_linear_time(write, tmp_path):
+    """Checking a file for duplicate keys visits each YAML node once: an alias is the same
+    node again, so nine levels of nine aliases (9^9 paths) or `&a [*a]` end at once."""
+    import subprocess
+    import sys
+
+    levels = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    bomb = write("bomb.yaml", "\n".join(levels) + "\n")
+    loop = write("loop.yaml", "rules: &r {disable: [*r]}\n")
+    post = write("p.txt", "Hello")
+    for config in (bomb, loop):
+        done = subprocess.run([sys.executable, "-m", "postlint", "check", "--offline", "--config",
+                               str(config), str(post)], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 2 and str(config) in done.stderr and "Traceback" not in done.stderr

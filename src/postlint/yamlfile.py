@@ -109,8 +109,12 @@ def _check_duplicates(root: yaml.Node | None, path: Path | str) -> None:
     import yaml
 
     stack = [root] if root is not None else []
-    while stack:
+    seen_nodes: set[int] = set()  # an alias is the same node again: visit each once (alias
+    while stack:                  # bombs and recursive aliases would never end)
         node = stack.pop()
+        if id(node) in seen_nodes:
+            continue
+        seen_nodes.add(id(node))
         if isinstance(node, yaml.MappingNode):
             seen: dict[str, int] = {}
             for key, value in node.value:
