@@ -21,7 +21,7 @@ from .. import yamlfile as y
 from ..model import Finding, MediaItem, Post, Severity
 
 CHECKS = ("missing", "alt-text", "limits", "metadata", "explicit")
-FIELDS = frozenset({"problem", "limit", "platform", "what", "score"})  # message placeholders
+FIELDS = frozenset({"problem", "limit", "platform", "what", "score", "alt", "count"})  # message placeholders
 OPTIONS = {
     "check": y.choice(*CHECKS),
     "messages": y.map_of(y.STR),  # variants: empty (alt-text), too-large, no-probe, not-installed

@@ -14,7 +14,7 @@ from .. import yamlfile as y
 from ..model import Finding, Post
 
 CHECKS = ("unapproved", "changed", "malformed")
-FIELDS = frozenset({"command", "have", "required", "why", "at", "by", "file", "problem"})  # placeholders
+FIELDS = frozenset({"command", "have", "required", "why", "at", "by", "file", "problem", "new"})  # placeholders
 OPTIONS = {"check": y.choice(*CHECKS), "messages": y.map_of(y.STR)}
 
 
