@@ -116,8 +116,9 @@ class _WholeQueue:
 
     def __init__(self, config: Config, active: list[Rule], ctx: Context, block: int):
         self.config, self.active, self.ctx, self.block_size = config, active, ctx, block
-        self.states = [rule_type(r.type).queue_state(r, ctx) for r in active
-                       if hasattr(rule_type(r.type), "queue_state")]
+        stateful = [r for r in active if hasattr(rule_type(r.type), "queue_state")]
+        refs = rule_type("queue").Refs() if stateful else None  # one table for all of them
+        self.states = [rule_type(r.type).queue_state(r, ctx, refs) for r in stateful]
         self.blocked = [r for r in active if hasattr(rule_type(r.type), "check_queue")
                         and not hasattr(rule_type(r.type), "queue_state")]
         self.review = any(r.type == "review" for r in active) and \
@@ -312,19 +313,27 @@ def _run_pool(chunks: Iterator[tuple[Config, list[Post]]], settings: Settings, j
     stands in for them. `after_reading` runs once every chunk has been sent, while the last
     ones are checked.
     """
+    import gc
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings,)) as pool:
-        pending: deque = deque()
-        for config, posts in chunks:
-            future = pool.submit(_work, config, posts)
-            pending.append((config, posts if keep else range(len(posts)), future))
-            del posts
-            while len(pending) >= IN_FLIGHT * jobs:
+    # Forked workers share the parent's pages until they write to them; the collector's
+    # passes write to every object it tracks. Frozen objects are left alone, so warm
+    # dictionaries and rules stay shared instead of being copied into each worker.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings,)) as pool:
+            pending: deque = deque()
+            for config, posts in chunks:
+                future = pool.submit(_work, config, posts)
+                pending.append((config, posts if keep else range(len(posts)), future))
+                del posts
+                while len(pending) >= IN_FLIGHT * jobs:
+                    config, sent, future = pending.popleft()
+                    yield config, sent, future.result()
+            after_reading()
+            while pending:
                 config, sent, future = pending.popleft()
                 yield config, sent, future.result()
-        after_reading()
-        while pending:
-            config, sent, future = pending.popleft()
-            yield config, sent, future.result()
+    finally:
+        gc.unfreeze()

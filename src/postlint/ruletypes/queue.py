@@ -111,21 +111,25 @@ def check_queue(posts: Iterable[Post], rule, ctx) -> Iterator[Finding]:
     yield from state.finish()
 
 
-def queue_state(rule, ctx) -> DuplicateState | BurstState:
+def queue_state(rule, ctx, refs: Refs | None = None) -> DuplicateState | BurstState:
     """The rule's state for a queue read as a stream: `add(post)` for each post in queue
-    order (findings known at once come back from it), then `finish()` once."""
+    order (findings known at once come back from it), then `finish()` once. `refs`: a table
+    shared by the rules of one config and one run (`Refs.shared`), so a post is stored once."""
     if rule.options.get("check") == "duplicate":
-        return DuplicateState(rule, ctx)
-    return BurstState(rule, ctx)
+        return DuplicateState(rule, ctx, refs or Refs())
+    return BurstState(rule, ctx, refs or Refs())
 
 
 class Refs:
     """What a finding needs to name a post that is no longer in memory (file, id, index,
-    first line, line of its time field), packed in arrays: about 30 bytes a post. Each
-    state has its own, so nothing outlives the run (the API reuses contexts across calls).
+    first line, line of its time field), packed in arrays: about 30 bytes a post. A table
+    lives as long as the states of one run that share it (never in a Context, which the API
+    keeps across calls). `add` of the post just added returns its number again, so rules
+    that share a table store each post once.
     """
 
     def __init__(self) -> None:
+        self._last: tuple[Post | None, int] = (None, -1)
         self._paths: dict[str, int] = {}
         self._names: list[str] = []
         self._path = array("I")
@@ -136,6 +140,8 @@ class Refs:
         self._id_ends = array("Q")
 
     def add(self, post: Post) -> int:
+        if self._last[0] is post:
+            return self._last[1]
         from .schedule import schedule_line
 
         number = self._paths.setdefault(post.path, len(self._names))
@@ -147,7 +153,8 @@ class Refs:
         self._time_line.append(schedule_line(post))
         self._ids += post.id.encode("utf-8", "surrogatepass")
         self._id_ends.append(len(self._ids))
-        return len(self._index) - 1
+        self._last = (post, len(self._index) - 1)
+        return self._last[1]
 
     def post(self, ref: int) -> Post:
         """A stand-in Post with what a finding without a span reads (no text)."""
@@ -213,13 +220,12 @@ class DuplicateState:
     compared in `finish`, one channel at a time (so the peak is one channel's words).
     """
 
-    def __init__(self, rule, ctx) -> None:
-        self.rule, self.ctx = rule, ctx
+    def __init__(self, rule, ctx, refs: Refs) -> None:
+        self.rule, self.ctx, self.refs = rule, ctx, refs
         self.threshold = float(rule.options.get("similarity", 0.9))
         self.shortest = int(rule.options.get("near_min_chars", 40))
         self.channels: dict[tuple[str, str, str], _Channel] = {}
         self.records = _Records() if self.threshold < 1 else None
-        self.refs = Refs()
 
     def add(self, post: Post) -> Iterator[Finding]:
         if not _eligible_one(post, self.rule):
@@ -318,11 +324,10 @@ class BurstState:
     """`schedule.burst` over a stream: per channel, each post's instant and UTC offset (in
     microseconds) and its ref; sorted and walked in `finish`, as the list version did."""
 
-    def __init__(self, rule, ctx) -> None:
-        self.rule, self.ctx = rule, ctx
+    def __init__(self, rule, ctx, refs: Refs) -> None:
+        self.rule, self.ctx, self.refs = rule, ctx, refs
         self.per_hour, self.gap = _limits(rule, ctx)
         self.channels: dict[tuple[str, str, str], tuple[array, array, array]] = {}
-        self.refs = Refs()
 
     def add(self, post: Post) -> Iterator[Finding]:
         if not (self.per_hour or self.gap) or not _eligible_one(post, self.rule):
