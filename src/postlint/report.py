@@ -17,13 +17,15 @@ from itertools import groupby
 from typing import Iterable, Iterator
 
 from .model import Finding, Severity, Summary
-from .spill import LIMIT, Sorted, pack, post_key, rank_key, unpack
+from . import spill
+from .spill import Sorted, pack, post_key, rank_key, unpack
 
 
 class Report:
     """Sink for one run's findings; iterate `ordered()` once to render them."""
 
-    def __init__(self, fmt: str, floor: Severity = Severity.INFO, limit: int = LIMIT):
+    def __init__(self, fmt: str, floor: Severity = Severity.INFO, limit: int | None = None):
+        limit = limit or spill.LIMIT
         self.fmt, self.floor, self.limit = fmt, floor, limit
         self.counts: dict[Severity, int] = {s: 0 for s in Severity}  # every finding
         self.shown = Summary()  # the findings at or above the floor (posts set by `summary`)

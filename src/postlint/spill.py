@@ -50,8 +50,8 @@ class Sorted:
     """Add items in any order; iterate them once, sorted by `key`, holding at most about
     `limit` items plus one block per spilled run. Use as a context manager (or `close`)."""
 
-    def __init__(self, key: Callable[[Any], Any], limit: int = LIMIT):
-        self.key, self.limit = key, limit
+    def __init__(self, key: Callable[[Any], Any], limit: int | None = None):
+        self.key, self.limit = key, limit or LIMIT
         self._buffer: list = []
         self._runs: list[tuple[Any, int]] = []  # (file, blocks)
         self.count = 0
