@@ -115,6 +115,8 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--format", default="json")
     parser.add_argument("--interval", type=float, default=0.2)
+    parser.add_argument("--select", action="append", default=[], metavar="ID_OR_CATEGORY",
+                        help="passed to postlint (default: all rules)")
     parser.add_argument("--postlint", default=str(Path(sys.executable).with_name("postlint")),
                         help="the postlint command to measure (default: beside this Python)")
     args = parser.parse_args()
@@ -122,9 +124,11 @@ def main() -> None:
     if not queue.exists():
         corpus.write(queue, args.posts, args.kind)
     command = [*args.postlint.split(), "check", "--offline", "--quiet", "--now", "2029-12-01T00:00:00Z",
-               "--jobs", str(args.jobs), "--format", args.format, str(queue)]
+               "--jobs", str(args.jobs), "--format", args.format,
+               *(f"--select={s}" for s in args.select), str(queue)]
     result = measure(command, args.interval)
-    print(f"{queue.name}: --jobs {args.jobs} --format {args.format}: wall {result['wall']:.1f} s, "
+    rules = " ".join(f"--select {s}" for s in args.select) or "all rules"
+    print(f"{queue.name}: {rules}, --jobs {args.jobs} --format {args.format}: wall {result['wall']:.1f} s, "
           f"CPU {result['cpu']:.1f} s, peak of all {result['processes']} processes: "
           f"RSS {result['rss_mb']:.0f} MB, PSS {result['pss_mb']:.0f} MB "
           f"(report {result['report_bytes'] / 2**20:.1f} MB)")

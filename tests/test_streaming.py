@@ -322,3 +322,18 @@ def test_streamed_sarif_validates(cli, tmp_path, monkeypatch):
         jsonschema.validate(document, schema)
         results = document["runs"][0]["results"]
         assert (len(results) > 10) if selected == "schedule" else results == []
+
+
+def test_seen_map_answers_like_a_dict_across_merges():
+    rng = random.Random(4)
+    seen, plain = queue._Seen(), {}
+    for ref in range(30_000):
+        key = rng.getrandbits(64) if ref % 3 else rng.getrandbits(12)  # repeats too
+        if key not in plain:
+            assert seen.get(key) is None
+            seen.add(key, ref)
+            plain[key] = ref
+        else:
+            assert seen.get(key) == plain[key]
+    assert len(seen._keys) > 20_000  # merged into the arrays, several times
+    assert all(seen.get(k) == v for k, v in plain.items())

@@ -15,6 +15,7 @@ Thresholds are the rule's YAML options, and a brand overrides them in its config
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 import math
 import os
 import re
@@ -202,11 +203,51 @@ class _Records:
         self._file.close()
 
 
+class _Seen:
+    """64-bit keys -> post refs in 12 bytes an entry: sorted arrays, searched by bisection,
+    plus a dict of recent keys merged into them when it passes an eighth of their size (a
+    dict entry with its int objects costs about 100 bytes; a channel may have millions)."""
+
+    def __init__(self) -> None:
+        self._keys = array("Q")
+        self._refs = array("I")
+        self._recent: dict[int, int] = {}
+
+    def get(self, key: int) -> int | None:
+        found = self._recent.get(key)
+        if found is None:
+            i = bisect_left(self._keys, key)
+            if i < len(self._keys) and self._keys[i] == key:
+                found = self._refs[i]
+        return found
+
+    def add(self, key: int, ref: int) -> None:
+        self._recent[key] = ref
+        if len(self._recent) >= max(4096, len(self._keys) >> 3):
+            self._merge()
+
+    def _merge(self) -> None:
+        recent = sorted(self._recent.items())
+        self._recent = {}
+        keys, refs = array("Q"), array("I")
+        old_keys, old_refs, i = self._keys, self._refs, 0
+        for key, ref in recent:  # a linear merge: the arrays are never turned into lists
+            j = bisect_left(old_keys, key, i)
+            keys.extend(old_keys[i:j])
+            refs.extend(old_refs[i:j])
+            keys.append(key)
+            refs.append(ref)
+            i = j
+        keys.extend(old_keys[i:])
+        refs.extend(old_refs[i:])
+        self._keys, self._refs = keys, refs
+
+
 class _Channel:
     """One channel's duplicate state."""
 
     def __init__(self) -> None:
-        self.seen: dict[int, int] = {}  # digest of a normalised text -> ref of its first post
+        self.seen = _Seen()  # digest of a normalised text -> ref of its first post
         self.candidates = array("Q")  # near-match candidates, as record numbers, in order
 
 
@@ -240,7 +281,8 @@ class DuplicateState:
             yield self.rule.finding(post, (0, len(post.text.rstrip())),
                                     other=self.refs.where(first), similarity=100)
             return
-        ref = channel.seen[key] = self.refs.add(post)
+        ref = self.refs.add(post)
+        channel.seen.add(key, ref)
         if self.records is not None and len(text) >= self.shortest:
             end = len(post.text.rstrip())
             (l1, c1), (l2, c2) = post.locate(0), post.locate(end)
