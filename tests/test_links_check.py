@@ -544,3 +544,26 @@ def test_unreachable_host_is_tried_once_for_all_its_urls():
     assert {r.cause for r in results.values()} == {"refused"}
     assert [r.url for r in results.values()] == [f"http://127.0.0.1:{port}/p{i}" for i in range(5)]
     assert checker.requests_sent == 1
+
+
+def test_blocks_of_one_run_share_one_link_phase():
+    """A streamed queue checks its links block by block: a host found dead in one block is
+    not tried again in the next, and the deadline's clock stops between blocks."""
+    import socket
+
+    from postlint.links.checker import Checker, Policy
+    from postlint.links.data import Network
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    checker = Checker(Policy(0.5, True, Network(workers=1, per_host=1)))
+    checker.check_many([f"http://127.0.0.1:{port}/a"])
+    ends = checker._run_ends
+    time.sleep(0.2)
+    later = checker.check_many([f"http://127.0.0.1:{port}/b"], resume=True)
+    assert later[f"http://127.0.0.1:{port}/b"].cause == "refused"
+    assert checker.requests_sent == 1  # the second block asked nobody
+    assert checker._run_ends >= ends + 0.2  # the pause did not count against the deadline
+    checker.check_many([f"http://127.0.0.1:{port}/c"])  # a new run forgets
+    assert checker.requests_sent == 2

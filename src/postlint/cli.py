@@ -117,6 +117,7 @@ def check(paths, config_file, fmt, fail_on, min_severity, offline, no_cache, now
     from .formatters.text import summary_line
     from .progress import QueueProgress
     from .readers.fields import normalise_platform
+    from .report import Report
     from .rules import check_selectors
     from .runner import Settings, run
 
@@ -144,51 +145,48 @@ def check(paths, config_file, fmt, fail_on, min_severity, offline, no_cache, now
         check_selectors(rules, ignore, "--ignore")
         settings = Settings(tuple(rule_dirs), tuple(select), tuple(ignore), options)
         note = (lambda message: None) if quiet else (lambda message: click.echo(message, err=True))
+        floor = Severity.parse(min_severity)
+        threshold = Severity.parse(fail_on)
+        report = Report(fmt, floor)
         with QueueProgress(enabled=not quiet) as progress:
             result = run(list(paths), settings, Path(config_file) if config_file else None, jobs,
                          note, keep_posts=fmt == "html",  # the html report shows each post's text
                          progress=progress, rules=rules, allow_empty=allow_empty,
-                         force_exclude=force_exclude)
+                         force_exclude=force_exclude, sink=report.add)
     except UsageError as exc:
         _fail(exc)
         return
-    from .engine import rank
-    from .model import Summary
-
-    floor = Severity.parse(min_severity)
-    threshold = Severity.parse(fail_on)
-    ranked = rank(result.findings)
-    shown = [f for f in ranked if f.severity >= floor]
-    summary = Summary(posts=result.summary.posts)
-    for finding in shown:
-        summary.count(finding)
-    extra = {"posts": result.posts} if fmt == "html" else {}
-    if result.approvals:  # review on: every format but github shows who approved what
-        extra["approvals"] = result.approvals
-    get(fmt).render(shown, summary, result.rules, sys.stdout, **extra)
+    with report:  # findings stream from the report's bounded buffer into the format
+        summary = report.summary(result.summary.posts)
+        extra = {"posts": result.posts} if fmt == "html" else {}
+        if result.approvals:  # review on: every format but github shows who approved what
+            extra["approvals"] = result.approvals
+        get(fmt).render(report.ordered(), summary, result.rules, sys.stdout, **extra)
     sys.stdout.flush()
     for error in result.errors:
         click.echo(f"postlint: {error}", err=True)
     if not quiet:
-        note = hidden_note(ranked, floor, threshold)
+        note = hidden_note(report.counts, floor, threshold)
         if note:
             click.echo(note, err=True)
         click.echo(summary_line(summary), err=True)
     if result.errors:
         sys.exit(EXIT_FAILED)
-    sys.exit(EXIT_FINDINGS if any(f.severity >= threshold for f in ranked) else EXIT_OK)
+    failing = any(n for severity, n in report.counts.items() if severity >= threshold)
+    sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
 
 
-def hidden_note(ranked: list, floor: Severity, threshold: Severity) -> str | None:
+def hidden_note(counts: dict, floor: Severity, threshold: Severity) -> str | None:
     """What --min-severity hid, so that a run that fails on findings nobody sees says why:
-    "3 findings below warning hidden by --min-severity (1 of them at or above --fail-on)"."""
-    hidden = [f for f in ranked if f.severity < floor]
+    "3 findings below warning hidden by --min-severity (1 of them at or above --fail-on)".
+    `counts`: every finding of the run, by severity."""
+    hidden = sum(n for severity, n in counts.items() if severity < floor)
     if not hidden:
         return None
-    failing = sum(1 for f in hidden if f.severity >= threshold)
+    failing = sum(n for severity, n in counts.items() if threshold <= severity < floor)
     also = f" ({failing} of them at or above --fail-on)" if failing else ""
-    noun = "finding" if len(hidden) == 1 else "findings"
-    return f"{len(hidden)} {noun} below {floor} hidden by --min-severity{also}"
+    noun = "finding" if hidden == 1 else "findings"
+    return f"{hidden} {noun} below {floor} hidden by --min-severity{also}"
 
 
 @main.command("rules")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from itertools import chain, islice
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sized
 
 from .config import Config, ConfigResolver, check_languages
 from .engine import Context, Options, lint_post, lint_queue, lint_review
@@ -102,6 +102,62 @@ def _chunks(items: Iterable[tuple[Config, Post]], size: int) -> Iterator[tuple[C
         yield current, batch  # type: ignore[misc]
 
 
+class _WholeQueue:
+    """The whole-queue rules of one config, fed each post as it is read, so that no queue
+    has to be held in memory:
+
+    - rule types with `queue_state` (duplicates, bursts) keep compact state per post;
+    - other `check_queue` types (link and media network checks), whose findings are about
+      each post alone once results are known, run over blocks of `block` posts (results
+      are remembered for the run, so a URL is still checked once);
+    - review judges each post's other findings, so a config with review on keeps its posts
+      and their findings until the end, as before.
+    """
+
+    def __init__(self, config: Config, active: list[Rule], ctx: Context, block: int):
+        self.config, self.active, self.ctx, self.block_size = config, active, ctx, block
+        stateful = [r for r in active if hasattr(rule_type(r.type), "queue_state")]
+        refs = rule_type("queue").Refs() if stateful else None  # one table for all of them
+        self.states = [rule_type(r.type).queue_state(r, ctx, refs) for r in stateful]
+        self.blocked = [r for r in active if hasattr(rule_type(r.type), "check_queue")
+                        and not hasattr(rule_type(r.type), "queue_state")]
+        self.review = any(r.type == "review" for r in active) and \
+            bool(int((config.data.get("review") or {}).get("required") or 0))
+        self.block: list[Post] = []
+        self.posts: list[Post] = []  # review on: every post, for the last pass
+        self.findings: list[Finding] = []  # review on: every finding of these posts
+
+    def add(self, post: Post) -> list[Finding]:
+        found: list[Finding] = []
+        for state in self.states:
+            found.extend(state.add(post))
+        if self.blocked:
+            self.block.append(post)
+            if len(self.block) >= self.block_size:
+                found += self._flush()
+        if self.review:
+            self.posts.append(post)
+        return found
+
+    def _flush(self) -> list[Finding]:
+        block, self.block = self.block, []
+        return lint_queue(block, self.blocked, self.ctx) if block else []
+
+    def finish(self) -> list[Finding]:
+        found = self._flush()
+        for state in self.states:
+            found.extend(state.finish())
+        return found
+
+    def seen(self, found: Iterable[Finding]) -> None:
+        """Findings about this config's posts, kept for review when it is on."""
+        if self.review:
+            self.findings.extend(found)
+
+
+QUEUE_BLOCK = 5_000  # posts per block of the link and media whole-queue checks
+
+
 def run(
     paths: list[str],
     settings: Settings,
@@ -115,6 +171,7 @@ def run(
     force_exclude: bool = False,
     linter: _Linter | None = None,
     on_post: Callable[[Path, Post], None] | None = None,
+    sink: Callable[[list[Finding]], None] | None = None,
 ) -> Result:
     """Lint every post under `paths`. Raises UsageError for a bad config or rule file.
 
@@ -123,6 +180,13 @@ def run(
     `paths` are skipped too when excluded (what the pre-commit hook wants).
     `linter`: a warm one from an earlier run in this process (`postlint serve` checks the same
     folders again and again); `on_post`: called with every post read, with its file.
+    `sink`: called with each batch of findings as they are found, in no particular order;
+    then `Result.findings` stays empty and nothing holds every finding (the CLI ranks them
+    with bounded memory, `postlint.spill`). Without it they are collected in the Result.
+
+    Posts are read lazily and dropped once checked: memory is bounded by the posts in
+    flight (chunks sent ahead to workers), the compact state of whole-queue rules, and the
+    findings the caller keeps; not by the queue (except with review on or `keep_posts`).
     """
     kept: dict[tuple[str, int], Post] = {}
     linter = linter or _Linter(settings, rules)
@@ -132,10 +196,20 @@ def run(
     resolver = ConfigResolver(config_file, check=lambda config: check_languages(config, languages))
     errors: list[UsageError] = []
     summary = Summary()
-    queue_posts: dict[int, tuple[Config, list[Post]]] = {}
-    # Whole-queue and review rules need the posts of each config once every chunk is checked.
+    collected: list[Finding] = []
+    emit = sink if sink is not None else collected.extend
+    queues: dict[int, _WholeQueue] = {}
     needs_queue = any(hasattr(rule_type(r.type), "check_queue") or r.type == "review"
                       for r in linter.rules)
+
+    def found(config: Config, posts: list[Post], findings: list[Finding]) -> None:
+        """Findings of checked posts: to the sink, to review, to the html report's posts."""
+        if findings:
+            emit(findings)
+            if id(config) in queues:
+                queues[id(config)].seen(findings)
+            if keep_posts:
+                _keep(posts, findings, kept)
 
     def excluded(path: Path) -> bool:
         """The `exclude:` globs of the config that applies to `path`, from that config's folder."""
@@ -145,6 +219,12 @@ def run(
 
     walk = Walk(excluded, force_exclude, allow_empty)
 
+    def queue_for(config: Config) -> _WholeQueue:
+        if id(config) not in queues:
+            active, ctx = linter.for_config(config)
+            queues[id(config)] = _WholeQueue(config, active, ctx, QUEUE_BLOCK)
+        return queues[id(config)]
+
     def posts_with_config() -> Iterator[tuple[Config, Post]]:
         for path, post in read_posts(paths, note, errors.append, walk):
             config = resolver.for_input(path)
@@ -152,15 +232,15 @@ def run(
             if on_post is not None:
                 on_post(path, post)
             if needs_queue:
-                queue_posts.setdefault(id(config), (config, []))[1].append(post)
+                found(config, [post], queue_for(config).add(post))
             yield config, post
 
-    findings: list[Finding] = []
     chunks = _chunks(posts_with_config(), CHUNK)
     if jobs is None:  # default: one process for a few posts, every CPU for a queue
         head = list(islice(chunks, 2))
         jobs = (os.cpu_count() or 1) if len(head) > 1 else 1
         chunks = chain(head, chunks)
+    first = None
     if jobs > 1:
         # Check the first posts here before forking: the workers inherit warm resources
         # (dictionaries, matchers, compiled cues) instead of each building its own. Only a
@@ -170,53 +250,42 @@ def run(
             chunks = chain([(first[0], first[1][WARM:])], chunks)
             first = (first[0], first[1][:WARM])
         if first is not None:
-            found = linter.lint(*first)
-            findings.extend(found)
+            found(first[0], first[1], linter.lint(*first))
             progress(len(first[1]))
-            if keep_posts:
-                _keep(first[1], found, kept)
+
     def whole_queue() -> None:
-        for config, posts in queue_posts.values():
-            active, ctx = linter.for_config(config)
-            found = lint_queue(posts, active, ctx)
-            findings.extend(found)
-            if keep_posts:
-                _keep(posts, found, kept)
+        for queue in queues.values():
+            found(queue.config, [], queue.finish())
 
     if jobs <= 1:
         done = 0
         for config, posts in chunks:
-            found = linter.lint(config, posts)
+            findings = linter.lint(config, posts)
             done += len(posts)
             progress(done)
-            findings.extend(found)
-            if keep_posts:
-                _keep(posts, found, kept)
+            found(config, posts, findings)
         whole_queue()
     else:
         global _WORKER
         _WORKER = linter  # inherited by forked workers: no second rule load
         try:
             done = len(first[1]) if first is not None else 0
-            # The whole-queue rules run here while the workers finish the last chunks: the
+            # The whole-queue rules finish here while the workers check the last chunks: the
             # parent is idle by then, and they would otherwise be a serial tail after the pool.
-            for posts, found in _run_pool(chunks, settings, jobs, whole_queue):
+            for config, posts, findings in _run_pool(chunks, settings, jobs, whole_queue, keep_posts):
                 done += len(posts)
                 progress(done)
-                findings.extend(found)
-                if keep_posts:
-                    _keep(posts, found, kept)
+                found(config, posts, findings)
         finally:
             _WORKER = None
     approvals = []
-    for config, posts in queue_posts.values():  # last: review judges every other finding
-        active, ctx = linter.for_config(config)
-        found, views = lint_review(posts, findings, active, ctx)
-        findings.extend(found)
+    for queue in queues.values():  # last: review judges every other finding
+        if not queue.review:
+            continue
+        findings, views = lint_review(queue.posts, queue.findings, queue.active, queue.ctx)
         approvals.extend(views)
-        if keep_posts:
-            _keep(posts, found, kept)
-    return Result(findings, summary, linter.rules, errors, kept, approvals)
+        found(queue.config, queue.posts, findings)
+    return Result(collected, summary, linter.rules, errors, kept, approvals)
 
 
 def check_groups(groups: dict[int, tuple[Config, list[Post]]], settings: Settings,
@@ -240,24 +309,37 @@ def _keep(posts: list[Post], found: list[Finding], kept: dict[tuple[str, int], P
 
 
 def _run_pool(chunks: Iterator[tuple[Config, list[Post]]], settings: Settings, jobs: int,
-              after_reading: Callable[[], None]) -> Iterator[tuple[list[Post], list[Finding]]]:
+              after_reading: Callable[[], None],
+              keep: bool = False) -> Iterator[tuple[Config, Sized, list[Finding]]]:
     """Ship chunks to worker processes, keeping at most IN_FLIGHT*jobs chunks in flight (bounded
     memory, and enough ahead that reading ends early and the whole-queue rules overlap the pool).
 
-    Yields each chunk's posts with its findings, so the caller can keep the posts that matter.
-    `after_reading` runs once every chunk has been sent, while the last ones are checked.
+    Yields each chunk's config, posts and findings, in the order sent. Unless `keep` (the
+    html report shows posts), the posts are not held once sent: a range of their number
+    stands in for them. `after_reading` runs once every chunk has been sent, while the last
+    ones are checked.
     """
+    import gc
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings,)) as pool:
-        pending: deque = deque()
-        for config, posts in chunks:
-            pending.append((posts, pool.submit(_work, config, posts)))
-            while len(pending) >= IN_FLIGHT * jobs:
-                done, future = pending.popleft()
-                yield done, future.result()
-        after_reading()
-        while pending:
-            done, future = pending.popleft()
-            yield done, future.result()
+    # Forked workers share the parent's pages until they write to them; the collector's
+    # passes write to every object it tracks. Frozen objects are left alone, so warm
+    # dictionaries and rules stay shared instead of being copied into each worker.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings,)) as pool:
+            pending: deque = deque()
+            for config, posts in chunks:
+                future = pool.submit(_work, config, posts)
+                pending.append((config, posts if keep else range(len(posts)), future))
+                del posts
+                while len(pending) >= IN_FLIGHT * jobs:
+                    config, sent, future = pending.popleft()
+                    yield config, sent, future.result()
+            after_reading()
+            while pending:
+                config, sent, future = pending.popleft()
+                yield config, sent, future.result()
+    finally:
+        gc.unfreeze()

@@ -1,13 +1,17 @@
 """Output formats. Each module has `render(findings, summary, rules, out)`.
 
-`findings` arrive ranked (most severe first); `rules` are all loaded rules, for formats that
-describe them (SARIF). Formatters never decide the exit status.
+`findings` is an iterable, consumed once: ranked (most severe first), except for `text`,
+which receives each post's findings together, worst post first (`postlint.report`). Formats
+write each finding as it comes, so none holds a big report in memory, except `html`, which
+needs them all for its filters and counts. `summary` counts the findings shown. `rules` are
+all loaded rules, for formats that describe them (SARIF). Formatters never decide the exit
+status.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Protocol, TextIO
+from typing import Iterable, Protocol, TextIO
 
 from ..model import Finding, Summary
 
@@ -15,7 +19,7 @@ FORMATS = ("text", "json", "sarif", "github", "html")
 
 
 class Formatter(Protocol):
-    def render(self, findings: list[Finding], summary: Summary, rules: list, out: TextIO) -> None: ...
+    def render(self, findings: Iterable[Finding], summary: Summary, rules: list, out: TextIO) -> None: ...
 
 
 def get(name: str) -> Formatter:

@@ -7,7 +7,7 @@ the annotation.
 
 from __future__ import annotations
 
-from typing import Any, Sequence, TextIO
+from typing import Any, Iterable, Sequence, TextIO
 
 from ..model import Finding, Severity, Summary
 
@@ -36,8 +36,9 @@ def command(finding: Finding) -> str:
     return f"::{LEVEL[finding.severity]} {joined}::{escape_data(f'[{finding.post}] {finding.message}')}"
 
 
-def render(findings: list[Finding], summary: Summary, rules: list, out: TextIO,
+def render(findings: Iterable[Finding], summary: Summary, rules: list, out: TextIO,
            approvals: Sequence[Any] = ()) -> None:
-    """Annotations only: approvals are not findings (the other formats list them)."""
+    """Annotations only: approvals are not findings (the other formats list them). One line
+    per finding as it comes from the iterable."""
     for finding in findings:
         out.write(command(finding) + "\n")

@@ -360,9 +360,10 @@ def _grouped(findings: list[Finding]) -> list[tuple[tuple[str, str, int], list[F
                                                  kv[0][0], kv[0][2]))
 
 
-def render(findings: list[Finding], summary: Summary, rules: list, out: TextIO,
+def render(findings: Iterable[Finding], summary: Summary, rules: list, out: TextIO,
            posts: Mapping[tuple[str, int], Post] | None = None,
            approvals: Sequence[Any] = ()) -> None:
+    findings = list(findings)  # the page's counts and filters come before the posts
     posts = posts or {}
     views: dict[tuple[str, int], list[Any]] = {}
     for view in approvals:

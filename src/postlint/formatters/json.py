@@ -8,14 +8,17 @@ longer than checking on big queues).
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence, TextIO
+from typing import Any, Iterable, Sequence, TextIO
 
 from ..model import Finding, Summary
 
 
-def render(findings: list[Finding], summary: Summary, rules: list, out: TextIO,
+def render(findings: Iterable[Finding], summary: Summary, rules: list, out: TextIO,
            approvals: Sequence[Any] = ()) -> None:
-    """`approvals` (review on): an `approvals` list, one approval per line, before findings."""
+    """`approvals` (review on): an `approvals` list, one approval per line, before findings.
+
+    Findings are written as they come from the iterable (the summary, known beforehand,
+    comes first), so a report of any size is never held in memory."""
     def line(value: object) -> str:
         return json.dumps(value, ensure_ascii=False)
 
@@ -23,6 +26,8 @@ def render(findings: list[Finding], summary: Summary, rules: list, out: TextIO,
     if approvals:
         out.write(' "approvals": [' + ",".join("\n  " + line(a.to_dict()) for a in approvals) + "\n ],\n")
     out.write(' "findings": [')
-    for i, finding in enumerate(findings):
-        out.write(("\n  " if i == 0 else ",\n  ") + line(finding.to_dict()))
-    out.write("\n ]}\n" if findings else "]}\n")
+    separator = "\n  "
+    for finding in findings:
+        out.write(separator + line(finding.to_dict()))
+        separator = ",\n  "
+    out.write("]}\n" if separator == "\n  " else "\n ]}\n")

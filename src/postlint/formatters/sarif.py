@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence, TextIO
+from typing import Any, Iterable, Sequence, TextIO
 from urllib.parse import quote
 
 from .. import __version__
@@ -73,10 +73,17 @@ def result(finding: Finding, index: dict[str, int]) -> dict:
     return data
 
 
-def render(findings: list[Finding], summary: Summary, rules: list, out: TextIO,
+RESULTS = "\x00results\x00"  # stands for the results array in the document's skeleton
+
+
+def render(findings: Iterable[Finding], summary: Summary, rules: list, out: TextIO,
            approvals: Sequence[Any] = ()) -> None:
     """`approvals` (review on): listed in the run's properties, and in each result's
-    properties for the post it is about (who approved, when, what they saw)."""
+    properties for the post it is about (who approved, when, what they saw).
+
+    Written incrementally: the document around the results is laid out once with a marker
+    in place of the array, and each result is written on its own line as it comes from the
+    iterable (the C encoder), so a report of any size is never held in memory."""
     index = {rule.id: i for i, rule in enumerate(rules)}
     by_post: dict[tuple[str, str], list[dict]] = {}
     for approval in approvals:
@@ -91,14 +98,24 @@ def render(findings: list[Finding], summary: Summary, rules: list, out: TextIO,
                 "informationUri": "https://pypi.org/project/postlint/",
                 "rules": [rule_descriptor(r) for r in rules],
             }},
-            "results": [_with_approvals(result(f, index), by_post.get((f.path, f.post)))
-                        for f in findings],
+            "results": RESULTS,
             "properties": {"summary": summary.to_dict(),
                            **({"approvals": [a.to_dict() for a in approvals]} if approvals else {})},
         }],
     }
-    json.dump(document, out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    skeleton = json.dumps(document, ensure_ascii=False, indent=2)
+    marker = json.dumps(RESULTS)
+    before, after = skeleton.split(marker, 1)
+    key_line = before[before.rfind("\n") + 1:]
+    margin = "\n" + " " * (len(key_line) - len(key_line.lstrip(" ")))  # of `"results": [`
+    out.write(before + "[")
+    separator = margin + "  "
+    for finding in findings:
+        data = _with_approvals(result(finding, index), by_post.get((finding.path, finding.post)))
+        out.write(separator + json.dumps(data, ensure_ascii=False))
+        separator = "," + margin + "  "
+    out.write("]" if separator == margin + "  " else margin + "]")
+    out.write(after + "\n")
 
 
 def _with_approvals(data: dict, approvals: list[dict] | None) -> dict:

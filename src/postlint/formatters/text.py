@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence, TextIO
+from itertools import groupby
+from typing import Any, Iterable, Sequence, TextIO
 
 from ..model import Finding, Severity, Summary
 from . import suggestion_label, unsaid_suggestions
@@ -11,25 +12,26 @@ STYLE = {Severity.CRITICAL: "bold white on red", Severity.ERROR: "bold red",
          Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
-def render(findings: list[Finding], summary: Summary, rules: list, out: TextIO,
+def render(findings: Iterable[Finding], summary: Summary, rules: list, out: TextIO,
            approvals: Sequence[Any] = ()) -> None:
-    """`approvals`: review.judge.View objects, shown under their post (review on)."""
+    """`findings` arrive grouped per post, worst post first, each post's findings ranked
+    (`postlint.report` orders them), and are printed post by post as they come.
+    `approvals`: review.judge.View objects, shown under their post (review on); posts with
+    approvals and no findings come last."""
     from .console import console as make_console
     from .console import escape
 
     console = make_console(out)  # rich only on a terminal (see console.py)
-    groups: dict[tuple[str, str, int], list[Finding]] = {}
-    for finding in findings:
-        groups.setdefault((finding.path, finding.post, finding.post_index), []).append(finding)
     approved: dict[tuple[str, str, int], list[Any]] = {}
     for view in approvals:
         approved.setdefault((view.path, view.post, view.post_index), []).append(view)
-    ordered = sorted(groups.items(), key=lambda kv: (-max(f.severity for f in kv[1]), kv[0]))
-    ordered += sorted((key, []) for key in approved if key not in groups)
-    for (path, post, index), items in ordered:
-        title = path if post in (path, _stem(path)) else f"{path} [{escape(post)}]"
+    printed: set[tuple[str, str, int]] = set()
+
+    def post(key: tuple[str, str, int], items: Iterable[Finding]) -> None:
+        path, name, _ = key
+        title = path if name in (path, _stem(path)) else f"{path} [{escape(name)}]"
         console.print(f"[bold]{escape(title)}[/bold]")
-        for f in sorted(items, key=Finding.rank_key):
+        for f in items:
             where = f"{f.line}:{f.column}"
             line = (f"  {where:>7}  [{STYLE[f.severity]}]{str(f.severity):<8}[/]  "
                     f"[dim]{f.rule}[/dim]  {escape(f.message)}")
@@ -37,9 +39,16 @@ def render(findings: list[Finding], summary: Summary, rules: list, out: TextIO,
             if others:
                 line += f" [green]({suggestion_label(f)}: {escape(', '.join(others))})[/green]"
             console.print(line)
-        for view in approved.get((path, post, index), []):
+        for view in approved.get(key, []):
             console.print("  " + escape(approval_line(view)))
         console.print()
+
+    for key, items in groupby(findings, key=lambda f: (f.path, f.post, f.post_index)):
+        post(key, items)
+        if approved:
+            printed.add(key)
+    for key in sorted(k for k in approved if k not in printed):
+        post(key, ())
 
 
 def approval_line(view: Any) -> str:

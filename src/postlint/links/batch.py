@@ -82,7 +82,9 @@ def results(targets: Iterable[str], ctx: Any, data: LinkData) -> dict[str, Resul
     """
     targets = list(dict.fromkeys(targets))
     policy = policy_for(ctx, data)
-    memo = _run_memo(ctx).setdefault(policy, {})
+    run = _run_memo(ctx)
+    resume = policy in run  # a later block of this run's queue: same link phase
+    memo = run.setdefault(policy, {})
     wanted = [u for u in targets if u not in memo]
     for url in [u for u in wanted if urls.parse(u) is None]:
         memo[url] = Result(url, "broken", "invalid")  # known without asking anyone
@@ -99,7 +101,7 @@ def results(targets: Iterable[str], ctx: Any, data: LinkData) -> dict[str, Resul
     if wanted and not ctx.options.offline:
         from .checker import for_policy
 
-        checked = for_policy(policy).check_many(wanted)
+        checked = for_policy(policy).check_many(wanted, resume)
         memo.update(checked)
         if cache is not None:
             cache.put_many(((policy.cache_prefix + u, r.to_dict(), r.outcome == "ok")

@@ -235,18 +235,28 @@ class Checker:
                 if self._timeouts[origin] >= self.policy.network.stalled_after:
                     self._dead[origin] = result
 
-    def check_many(self, targets: Iterable[str]) -> dict[str, Result]:
+    def check_many(self, targets: Iterable[str], resume: bool = False) -> dict[str, Result]:
         """Check distinct URLs concurrently: a bounded pool, hosts interleaved so one slow
-        host does not hold every worker, the whole phase within `network.run_deadline`."""
+        host does not hold every worker, the whole phase within `network.run_deadline`.
+
+        `resume`: another block of the same run (a streamed queue checks its links block by
+        block): what was learnt about dead hosts is kept, and the deadline's clock, stopped
+        between blocks, goes on, so the run's link phase as a whole keeps its deadline."""
         from concurrent.futures import ThreadPoolExecutor
 
         ordered = _interleave_by_host(list(dict.fromkeys(targets)))
-        self._start_run()
+        paused = getattr(self, "_paused_at", None)
+        if resume and paused is not None:
+            self._run_ends += time.monotonic() - paused
+        else:
+            self._start_run()
+        self._paused_at = time.monotonic()
         if not ordered:
             return {}
         workers = min(self.policy.network.workers, len(ordered))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="postlint-link") as pool:
             results = dict(zip(ordered, pool.map(self.check, ordered)))
+        self._paused_at = time.monotonic()
         if self._nothing_reached(results) and not self.online():
             results = {u: _offline(r) for u, r in results.items()}
         return results
