@@ -97,12 +97,24 @@ def test_directory_skips_hidden_and_binary_with_a_note(write, cli, tmp_path):
     write("drafts/sub/b.md", "two\n")
     write("drafts/.hidden/c.txt", "hidden\n")
     write("drafts/.draft.txt", "hidden file\n")
-    write("drafts/logo.png", b"\x89PNG\x00\x00")
+    write("drafts/logo.png", b"\x89PNG\x00\x00")  # a picture posts point at: no note
+    write("drafts/export.dat", b"\x00\x01\x02" * 40)
     write("drafts/notes.yaml", "title: not a queue\n")
     run = cli("check", "--format", "json", str(tmp_path / "drafts"))
     assert run.json["summary"]["posts"] == 2
-    assert "logo.png: skipped, not a text file" in run.stderr
+    assert "export.dat: skipped, not a text file" in run.stderr
+    assert "logo.png" not in run.stderr
     assert "notes.yaml: skipped" in run.stderr
+
+
+def test_a_nul_inside_a_quoted_multiline_cell_is_one_row(write, check):
+    """The row with the NUL is its own finding and the rest of its quoted cell stays in it:
+    found by the CSV fuzz test (the cell's second line was read as another post)."""
+    path = write("q.csv", b'message,text\n\x00,"x\ny"\nhello,there\n')
+    run = check("--offline", "--select", "input", str(path))
+    assert run.json["summary"]["posts"] == 2
+    [finding] = run.json["findings"]
+    assert finding["rule"] == "input.encoding" and finding["line"] == 2
 
 
 def test_csv_with_header_points_into_the_message_cell(write, core):

@@ -20,7 +20,7 @@ from typing import BinaryIO, Iterator
 from ..model import Locator, Post, Problem
 from .fields import build_post, field_of, problem_post
 from .inputs import inputs
-from .text import Line, lines, size_text
+from .text import Line, lines, printable, size_text
 
 HOOTSUITE_DATE = re.compile(r"^\s*\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2})?)?\s*$")
 
@@ -179,7 +179,9 @@ class _Records:
     csv.reader is fed the physical lines of one record (a quoted cell may span lines) from a
     small buffer, so a broken record can be re-read from its second line: a stray quote costs
     one row, not the rest of the file. A line with an undecodable byte or a NUL is that row's
-    Problem, and the next line starts a new record.
+    Problem. When the line is otherwise text (a NUL, a bad byte) csv.reader still reads it,
+    with those characters replaced, so a quoted cell that goes on to the next lines stays one
+    record (one row, one post); a line that cannot be text at all ends its record there.
 
     Re-reading is bounded (REREAD caps of text per file): lines such as `a","` close a quoted
     cell and open the next one, so from every one of them a record runs on to the end of the
@@ -196,6 +198,7 @@ class _Records:
         self.used = 0  # lines of the buffer fed to the current record
         self.size = 0  # characters fed to the current record
         self.reread = 0  # characters fed to broken records beyond their first line
+        self.flawed: Problem | None = None  # the first problem of a line the record read anyway
 
     def __iter__(self) -> _Records:  # csv.reader's line source: the lines of one record
         return self
@@ -203,6 +206,7 @@ class _Records:
     def records(self) -> Iterator[_Record]:
         while True:
             self.used = self.size = 0
+            self.flawed = None
             try:
                 row = next(csv.reader(self, strict=True))
             except StopIteration:
@@ -228,7 +232,7 @@ class _Records:
                 continue
             done = self.buffer[: self.used]
             del self.buffer[: self.used]
-            yield _Record(row, "".join(line.text for line in done), done[0].number)
+            yield _Record(row, "".join(line.text for line in done), done[0].number, self.flawed)
 
     def __next__(self) -> str:
         if self.used == len(self.buffer):
@@ -238,12 +242,16 @@ class _Records:
             self.buffer.append(line)
         line = self.buffer[self.used]
         self.used += 1
+        text = line.text
         if line.problem is not None:
-            raise _Bad(line.problem)
-        self.size += len(line.text)
+            if not text:  # nothing of the line could be read
+                raise _Bad(line.problem)
+            self.flawed = self.flawed or line.problem
+            text = printable(text)  # same length: the rest of the record reads as written
+        self.size += len(text)
         if self.size > self.cap:
             raise _TooBig
-        return line.text
+        return text
 
 
 class _Bad(Exception):
