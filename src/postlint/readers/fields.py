@@ -117,6 +117,14 @@ def message_of(fields: Mapping[str, Any], line: int, column: int = 1
     return key, value, []
 
 
+def duplicate_posts(reader: str, first: int, line: int) -> Problem:
+    """A second `posts` list in one queue file (JSON or YAML): the file's readers keep only
+    the last one, so a scheduler would silently drop the first list's posts."""
+    return Problem("malformed", f"duplicate key 'posts' (first on line {first}); a {reader} "
+                                "keeps only the last list, so a scheduler would drop the first "
+                                "one's posts (postlint checks both)", line)
+
+
 def unknown_key(key: str, what: str = "key") -> str:
     """`unknown key 'schedule_at' (did you mean 'scheduled_at'?)`, for a finding."""
     close = inputs().closest(key)

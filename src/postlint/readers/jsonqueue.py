@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Generator, Iterator, TextIO
 
 from ..model import Locator, Post, Problem
-from .fields import build_post, message_of, problem_post, why
+from .fields import build_post, duplicate_posts, message_of, problem_post, why
 from .inputs import inputs
 from .text import lines, open_text, size_text, text_problem
 
@@ -332,10 +332,7 @@ def _object(window: _Window, pos: int, display: str, stem: str) -> Generator[Pos
         pos = window.skip_ws(pos + 1)
         if key == "posts":
             if posts_line is not None:
-                yield problem_post(display, stem, 0, Problem(
-                    "malformed", f"duplicate key 'posts' (first on line {posts_line}); a JSON reader "
-                                 "keeps only the last list, so a scheduler would drop the first one's "
-                                 "posts (postlint checks both)", key_line))
+                yield problem_post(display, stem, 0, duplicate_posts("JSON reader", posts_line, key_line))
             posts_line = key_line
             if window.char(pos) != "[":
                 raise _JsonError("'posts' must be a list of posts", pos)

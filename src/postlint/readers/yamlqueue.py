@@ -22,7 +22,7 @@ from yaml.events import (MappingEndEvent, MappingStartEvent, ScalarEvent, Sequen
                          SequenceStartEvent, StreamEndEvent)
 
 from ..model import Locator, Post, Problem
-from .fields import align, build_post, message_of, problem_post
+from .fields import align, build_post, duplicate_posts, message_of, problem_post
 from .inputs import inputs
 from .text import bad_char, first_bad, open_text, size_text
 from .yamlnodes import Loader, TooBig, Unskippable, mapping_fields, yaml_error
@@ -123,32 +123,17 @@ def _queue(loader: Loader, tap: _Tap, display: str, stem: str) -> Generator[Post
             # Another top-level key (a name, shared `&defaults`): composed for its anchors,
             # bounded like a post, then forgotten.
             for _ in range(2):
-                tap.start(loader.peek_event().start_mark.index)
-                try:
-                    loader.compose_item()
-                except Unskippable:
-                    raise
-                except TooBig:
-                    pass
+                _skip_item(loader, tap)
             continue
         loader.get_event()
         line = key.start_mark.line + 1
         if posts_line is not None:
-            yield problem_post(display, stem, 0, Problem(
-                "malformed", f"duplicate key 'posts' (first on line {posts_line}); a YAML loader "
-                             "keeps only the last list, so a scheduler would drop the first one's "
-                             "posts (postlint checks both)", line))
+            yield problem_post(display, stem, 0, duplicate_posts("YAML loader", posts_line, line))
         posts_line = line
         if not loader.check_event(SequenceStartEvent):
             yield problem_post(display, stem, 0, Problem("malformed", "'posts' must be a list of posts",
                                                          line))
-            tap.start(loader.peek_event().start_mark.index)
-            try:
-                loader.compose_item()
-            except Unskippable:
-                raise
-            except TooBig:
-                pass
+            _skip_item(loader, tap)
             continue
         loader.get_event()
         while not loader.check_event(SequenceEndEvent):
@@ -169,6 +154,19 @@ def _queue(loader: Loader, tap: _Tap, display: str, stem: str) -> Generator[Post
         yield problem_post(display, stem, 0, Problem(
             "malformed", "a second YAML document ('---') in a queue is not read; put every post "
                          "in the first one's 'posts:' list", line))
+
+
+def _skip_item(loader: Loader, tap: _Tap) -> None:
+    """Compose the next item for its anchors (bounded like a post), then forget it: a key
+    other than `posts`, or a `posts` that is not a list. Only a node too deep even to skip
+    (`Unskippable`) ends the file."""
+    tap.start(loader.peek_event().start_mark.index)
+    try:
+        loader.compose_item()
+    except Unskippable:
+        raise
+    except TooBig:
+        pass
 
 
 def _post(loader: Loader, tap: _Tap, display: str, stem: str, number: int) -> Post:
