@@ -49,13 +49,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import corpus  # noqa: E402
 
-DRAFT = """---
-account: "@acmecoffee"
-platform: x
----
-Good morning! Our new autumn blend is here: caramel, hazelnut and a hint of cinnamon.
-Grab a cup at any Acme shop this week #AcmeCoffee https://example.com/autumn
-"""
+DRAFT = corpus.DRAFT  # the one short draft every cold-start figure is taken on
 NODE_PEERS = ("write-good", "alex")
 
 

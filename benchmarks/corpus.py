@@ -59,6 +59,15 @@ PLATFORMS = ["x", "instagram", "facebook", "linkedin", "threads", "bluesky", "ma
 
 START = datetime(2030, 1, 1, 8, tzinfo=timezone.utc)
 
+# one short brand draft: what the cold-start benchmarks check (bench_check, bench_peers)
+DRAFT = """---
+account: "@acmecoffee"
+platform: x
+---
+Good morning! Our new autumn blend is here: caramel, hazelnut and a hint of cinnamon.
+Grab a cup at any Acme shop this week #AcmeCoffee https://example.com/autumn
+"""
+
 
 def _post(rng: random.Random, i: int, lang: str, text: str) -> dict:
     """The queue fields around a text: one brand account, a platform, a post every 37 min."""
