@@ -1,0 +1,163 @@
+"""Relations: a predicate said about a target, and what changes its meaning.
+
+For each predicate in a post ("vermin", "should be shot", "idiot"), `relate` looks for the
+target it is said about, and keeps the pair only if the post means it:
+
+- reach: the target is in the same clause, at most `REACH` tokens away, and only link
+  words lie between them: copulas, determiners, quantifiers, modals, intensifiers ("are",
+  "all", "such", "should be", "nothing but"), other predicates, and one free word just
+  before a target that follows its predicate ("I hate *illegal* immigrants"). So "I hate it
+  when women..." and "women love dogs" relate nothing. A target addressed at the end of a
+  clause ("Go back home, immigrants.") is reached from anywhere in it. A target that only
+  modifies a thing ("Chinese food", "women's clothing") is not a target;
+- reference: a pronoun ("they", "them") with no target of its own stands for the last group
+  named before it, in the clause or in an earlier sentence ("Immigrants? They are...");
+- frames: an object nearer to the predicate than any person ("your delivery was pathetic",
+  "this film is stupid") or the speaker ("my boss will kill me") takes it over: criticism
+  and hyperbole are not abuse. A predicate followed by an evaluative word is an intensifier
+  ("stupid good", "sick deals");
+- negation just before the predicate ("I don't hate...", "...are not disgusting") or right
+  after it (Norwegian "jeg hater ikke..."), unless the negation is part of the predicate
+  itself ("are not human");
+- modality: harm verbs ("kill", "shoot") are threats only with a modal or a wish before them
+  ("should be shot", "let's", "I'll") or as an order at the start of a clause ("Kill them");
+  a report of violence ("were shot") is news, not a threat;
+- counter-speech: a statement that is reported ("saying", "calling") or quoted, in a post
+  that condemns it ("...is wrong", "racist", "stop"), is not the post's own voice.
+
+Questions and opinions change nothing: "Why are X always...?" and "I think X are..." say
+the same thing as the statement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..clauses import Layout
+from ..mentions import Mention
+from ..variants import Token
+from .common import INERT_INSIDE, LINK_CUES, LINKING, NOT_FREE, outermost
+from .meaning import compound, counter_speech, intensifier, negated, taken_by_frame
+from .orders import done_by_or_to_a_thing, modal
+from .targets import an_animal, implicit_subject, opening_mentions, referent_of, target_of
+
+__all__ = ["Prepared", "Relation", "Wanted", "prepare", "relate"]
+
+
+@dataclass(frozen=True)
+class Relation:
+    predicate: Mention
+    target: Mention | None  # None: said to the reader ("learn to read")
+    referent: Mention | None = None  # what a pronoun target stands for
+
+    @property
+    def about(self) -> Mention | None:
+        """The mention that names whom the predicate is about."""
+        return self.referent or self.target
+
+    @property
+    def whom(self) -> str:
+        """"groups.migration", "audience", "people", "others", "victims" (None: audience)."""
+        about = self.about
+        if about is None:
+            return "audience"
+        return about.kind if about.family == "target" else "people"
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What one rule asks for: predicate kinds, which of them need a modal or an order
+    (`modal`), which stand alone when no target is named (`alone`), and which still count
+    against a pronoun that names no one (`unnamed`: "Kill them all" is a threat to people;
+    "Las colas, las odio" is not hatred of anyone)."""
+
+    predicates: frozenset[str]
+    modal: frozenset[str] = frozenset()
+    alone: frozenset[str] = frozenset()
+    unnamed: frozenset[str] = frozenset()  # kinds said of a pronoun that names no one count
+
+
+@dataclass
+class Prepared:
+    """What every rule's `relate` needs from one post's mentions, computed once per post."""
+
+    by_family: dict[str, list[Mention]]
+    targets: list[Mention]
+    links: set[int]  # token indexes a relation may reach across
+    named: set[int]  # token indexes of a thing, the speaker or a cue: never the free word
+    relatives: dict[int, Mention]
+    _predicates: dict[frozenset[str], list[Mention]] = field(default_factory=dict)
+
+    def predicates(self, kinds: frozenset[str]) -> list[Mention]:
+        """The outermost predicates of these kinds, in order (one statement, one relation)."""
+        found = self._predicates.get(kinds)
+        if found is None:
+            found = self._predicates[kinds] = outermost(
+                [m for m in self.by_family.get("predicate", ()) if m.kind in kinds])
+        return found
+
+
+def prepare(toks: tuple[Token, ...], mentions: list[Mention]) -> Prepared:
+    by_family: dict[str, list[Mention]] = {}
+    phrases = [m for m in mentions if m.cls == "cue.link" and m.last - m.first > 1]
+    if phrases:  # "women like *that*": a word inside a link phrase is only that phrase
+        mentions = [m for m in mentions if not (m.family in ("frame", "cue") and m.cls != "cue.link"
+                    and any(q.first <= m.first and m.last <= q.last for q in phrases))]
+    predicate_spans = [(m.first, m.last) for m in mentions if m.family == "predicate"]
+    for m in mentions:
+        if m.cls in INERT_INSIDE and any(a <= m.first and m.last <= b and b - a > m.last - m.first
+                                         for a, b in predicate_spans):
+            continue  # "hører" (hear) in "hører hjemme på kjøkkenet" (belong in the kitchen)
+        by_family.setdefault(m.family, []).append(m)
+        if m.family in ("frame", "cue"):
+            by_family.setdefault(m.cls, []).append(m)
+    links = {k for m in mentions if m.family in LINKING or m.cls in LINK_CUES
+             for k in range(m.first, m.last)}
+    opening = opening_mentions(toks, links)
+    refers = by_family.get("refer", [])
+    targets = [t for t in outermost(by_family.get("target", []))  # "sånne folk": the pronoun
+               if not any(r.first <= t.first and t.last <= r.last for r in refers)
+               and t.first >= opening] + refers
+    named = {k for m in mentions if m.cls in NOT_FREE or m.family == "cue"
+             for k in range(m.first, m.last)} - links
+    return Prepared(by_family, targets, links, named,
+                    {m.first: m for m in by_family.get("cue.relative", ())})
+
+
+def relate(toks: tuple[Token, ...], mentions: list[Mention], lay: Layout,
+           wanted: Wanted, prepared: Prepared | None = None) -> list[Relation]:
+    """The relations one rule asks for (`wanted`). `prepared`: `prepare(toks, mentions)`,
+    shared by the rules that judge the same post."""
+    if not any(m.family == "predicate" and m.kind in wanted.predicates for m in mentions):
+        return []
+    pre = prepared or prepare(toks, mentions)
+    by_family, targets, links = pre.by_family, pre.targets, pre.links
+    links_and_named = (links, pre.named)
+    found: list[Relation] = []
+    for p in pre.predicates(wanted.predicates):
+        if intensifier(p, by_family) or negated(p, by_family, lay, toks) or compound(p, toks):
+            continue
+        if p.kind in wanted.modal and (not modal(p, by_family, lay, toks)
+                                       or done_by_or_to_a_thing(p, by_family, lay)):
+            continue
+        target = target_of(p, targets, by_family, lay, toks, links_and_named, pre.relatives)
+        referent = None
+        if target is not None and target.family == "refer":
+            referent = referent_of(target, targets, lay)
+            if referent is None and p.kind not in wanted.unnamed:
+                target = None  # "Poniedziałki? Nie znosimy ich": no group to refer to
+        if target is None and implicit_subject(p, toks, lay, links):
+            target = referent = referent_of(p, targets, lay)  # "¿Los chinos? Son unos cerdos."
+        if target is None:
+            if p.kind not in wanted.alone or taken_by_frame(p, None, by_family, lay) \
+                    or counter_speech(p, None, by_family, lay, toks):
+                continue
+            found.append(Relation(p, None))
+            continue
+        if taken_by_frame(p, target, by_family, lay) or an_animal(target, referent, by_family, lay):
+            continue
+        if counter_speech(p, target, by_family, lay, toks):
+            continue
+        found.append(Relation(p, target, referent if referent is not target else None))
+    return found
+
