@@ -20,6 +20,10 @@ What a post says about whom is data, per language (rules/judgement/en.yaml, es.y
   word ("women *who talk back* should...", "Polakkene *på byggeplassen* er tyver"); and
   `clause`: words that open another clause (when, that, because), which are never the free
   word before a target ("I hate it *when* women...").
+- `copulas` (class `cue.copula`): the verbs that say what a subject is ("are", "son", "to",
+  "er"). A noun or adjective after one is said of the target before it even across a word or
+  two of no class ("Immigrants are *monsters and* parasites"), and a predicate right before
+  one is a subject, not something said ("*rats* are a problem").
 - `frames`: classes of words that select a harmless sense of a word near them: a `contest`
   (a vote for a flavour), an `object` (criticism of a film is not an insult to people),
   `self` ("my boss will kill me"), `evaluative` ("stupid good"), `dish` ("pan de muerto").
@@ -63,6 +67,7 @@ SCHEMA = {
         "clause": ENTRIES,
     },
     "frames": y.map_of(ENTRIES),
+    "copulas": ENTRIES,
 }
 TARGETS = ("groups", "audience", "people", "others", "victims")
 CUES = ("negation", "modal", "report", "condemn", "link", "relative", "clause")
@@ -134,4 +139,5 @@ def _classes(data: dict[str, Any]) -> list[tuple[str, list[Any], tuple[str, ...]
         found.append((f"cue.{kind}", (data.get("cues") or {}).get(kind) or [], ("cues", kind)))
     for kind, entries in (data.get("frames") or {}).items():
         found.append((f"frame.{kind}", entries or [], ("frames", kind)))
+    found.append(("cue.copula", data.get("copulas") or [], ("copulas",)))
     return found
