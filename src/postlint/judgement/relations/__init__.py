@@ -31,12 +31,12 @@ the same thing as the statement.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..clauses import Layout
 from ..mentions import Mention
 from ..variants import Token
-from .common import INERT_INSIDE, LINK_CUES, LINKING, NOT_FREE, outermost
+from .common import INERT_INSIDE, LINK_CUES, LINKING, NOT_FREE, Prepared, outermost
 from .meaning import compound, counter_speech, intensifier, negated, taken_by_frame
 from .orders import done_by_or_to_a_thing, modal
 from .targets import an_animal, implicit_subject, opening_mentions, referent_of, target_of
@@ -77,26 +77,6 @@ class Wanted:
     unnamed: frozenset[str] = frozenset()  # kinds said of a pronoun that names no one count
 
 
-@dataclass
-class Prepared:
-    """What every rule's `relate` needs from one post's mentions, computed once per post."""
-
-    by_family: dict[str, list[Mention]]
-    targets: list[Mention]
-    links: set[int]  # token indexes a relation may reach across
-    named: set[int]  # token indexes of a thing, the speaker or a cue: never the free word
-    relatives: dict[int, Mention]
-    _predicates: dict[frozenset[str], list[Mention]] = field(default_factory=dict)
-
-    def predicates(self, kinds: frozenset[str]) -> list[Mention]:
-        """The outermost predicates of these kinds, in order (one statement, one relation)."""
-        found = self._predicates.get(kinds)
-        if found is None:
-            found = self._predicates[kinds] = outermost(
-                [m for m in self.by_family.get("predicate", ()) if m.kind in kinds])
-        return found
-
-
 def prepare(toks: tuple[Token, ...], mentions: list[Mention]) -> Prepared:
     by_family: dict[str, list[Mention]] = {}
     phrases = [m for m in mentions if m.cls == "cue.link" and m.last - m.first > 1]
@@ -121,7 +101,8 @@ def prepare(toks: tuple[Token, ...], mentions: list[Mention]) -> Prepared:
     named = {k for m in mentions if m.cls in NOT_FREE or m.family == "cue"
              for k in range(m.first, m.last)} - links
     return Prepared(by_family, targets, links, named,
-                    {m.first: m for m in by_family.get("cue.relative", ())})
+                    {m.first: m for m in by_family.get("cue.relative", ())},
+                    {m.first: m for m in by_family.get("cue.copula", ())})
 
 
 def relate(toks: tuple[Token, ...], mentions: list[Mention], lay: Layout,
@@ -131,8 +112,7 @@ def relate(toks: tuple[Token, ...], mentions: list[Mention], lay: Layout,
     if not any(m.family == "predicate" and m.kind in wanted.predicates for m in mentions):
         return []
     pre = prepared or prepare(toks, mentions)
-    by_family, targets, links = pre.by_family, pre.targets, pre.links
-    links_and_named = (links, pre.named)
+    by_family, targets = pre.by_family, pre.targets
     found: list[Relation] = []
     for p in pre.predicates(wanted.predicates):
         if intensifier(p, by_family) or negated(p, by_family, lay, toks) or compound(p, toks):
@@ -140,13 +120,14 @@ def relate(toks: tuple[Token, ...], mentions: list[Mention], lay: Layout,
         if p.kind in wanted.modal and (not modal(p, by_family, lay, toks)
                                        or done_by_or_to_a_thing(p, by_family, lay)):
             continue
-        target = target_of(p, targets, by_family, lay, toks, links_and_named, pre.relatives)
+        said = p.last - p.first == 1 and p.kind not in wanted.modal  # a noun, an adjective
+        target = target_of(p, pre, lay, toks, said)
         referent = None
         if target is not None and target.family == "refer":
             referent = referent_of(target, targets, lay)
             if referent is None and p.kind not in wanted.unnamed:
                 target = None  # "Poniedziałki? Nie znosimy ich": no group to refer to
-        if target is None and implicit_subject(p, toks, lay, links):
+        if target is None and implicit_subject(p, toks, lay, pre):
             target = referent = referent_of(p, targets, lay)  # "¿Los chinos? Son unos cerdos."
         if target is None:
             if p.kind not in wanted.alone or taken_by_frame(p, None, by_family, lay) \

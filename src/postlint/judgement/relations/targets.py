@@ -6,10 +6,11 @@ from __future__ import annotations
 from ..clauses import Layout
 from ..mentions import Mention
 from ..variants import Token
-from .common import PUNCTUATION, gap, same_clause
+from .common import PUNCTUATION, Prepared, gap, same_clause
 
 REACH = 8  # tokens between a predicate and its target, at most
 RELATIVE_REACH = 5  # words of a relative clause between a target and its predicate
+COMPLEMENT_FREE = 2  # words of no class between a copula and the noun or adjective it says
 
 
 def opening_mentions(toks: tuple[Token, ...], links: set[int]) -> int:
@@ -22,24 +23,33 @@ def opening_mentions(toks: tuple[Token, ...], links: set[int]) -> int:
     return 0 if k in links else k
 
 
-def implicit_subject(p: Mention, toks: tuple[Token, ...], lay: Layout, links: set[int]) -> bool:
+def implicit_subject(p: Mention, toks: tuple[Token, ...], lay: Layout, pre: Prepared) -> bool:
     """A predicate whose clause starts with it, or with link words only ("Son unos cerdos",
     "Są ohydne", "Are all rats"): its subject is left out, as Spanish and Polish do, and is
-    the group named just before."""
+    the group named just before. Not when a copula follows it: then it is the subject
+    ("Immigrants built this city; *rats are* a problem")."""
+    if p.last in pre.copulas:
+        return False
     start = lay.clause_start[lay.clause[p.first]]
-    return all(k in links or toks[k][0] in PUNCTUATION for k in range(start, p.first))
+    return all(k in pre.links or toks[k][0] in PUNCTUATION for k in range(start, p.first))
 
 
-def target_of(p: Mention, targets: list[Mention], by_family: dict, lay: Layout,
-            toks: tuple[Token, ...], links: tuple[set[int], set[int]],
-            relatives: dict[int, Mention]) -> Mention | None:
+def target_of(p: Mention, pre: Prepared, lay: Layout, toks: tuple[Token, ...],
+              said: bool = True) -> Mention | None:
+    """The target the predicate is said about, or None. A predicate right before a copula is
+    the subject of its clause: a target before it is not what it is said of ("Immigrants and
+    *rats are* a problem"). `said`: the predicate can be what a copula says of a target: one
+    word that needs no modal, a noun or an adjective, not a harm verb or a phrase
+    ("fueron recibidos *a tiros*" is news)."""
     best = None
-    for t in targets:
-        if not same_clause(p, t, lay) or modifier(t, by_family, toks):
+    subject = p.last in pre.copulas
+    for t in pre.targets:
+        if not same_clause(p, t, lay) or modifier(t, pre.by_family, toks) \
+                or subject and t.last <= p.first:
             continue
         inside = t.first < p.last and p.first < t.last  # "send them back"
-        linked = inside or (gap(p, t) <= REACH and reaches(p, t, toks, links, relatives))
-        if not linked and not vocative(t, toks, lay, links[0]):
+        linked = inside or (gap(p, t) <= REACH and reaches(p, t, toks, pre, said))
+        if not linked and not vocative(t, toks, lay, pre.links):
             continue
         # linked before addressed, outside the predicate before inside, named before a
         # pronoun, near before far
@@ -49,21 +59,44 @@ def target_of(p: Mention, targets: list[Mention], by_family: dict, lay: Layout,
     return best[1] if best else None
 
 
-def reaches(p: Mention, t: Mention, toks: tuple[Token, ...], links: tuple[set[int], set[int]],
-            relatives: dict[int, Mention]) -> bool:
+def reaches(p: Mention, t: Mention, toks: tuple[Token, ...], pre: Prepared,
+            said: bool = True) -> bool:
     """Only link words (and punctuation) between predicate and target; one free word, of no
     class of the vocabulary, is allowed just before a target that follows its predicate
-    ("hate illegal immigrants", but not "a loser *that* you..."), and a short relative
-    clause right after a target that comes first ("women *who talk back* should be...")."""
-    linking, named = links
+    ("hate illegal immigrants", but not "a loser *that* you..."), a short relative clause
+    right after a target that comes first ("women *who talk back* should be..."), and a
+    word or two after the copula that links a target to its complement (`complement`)."""
     lo, hi = (p.last, t.first) if p.last <= t.first else (t.last, p.first)
-    free = [k for k in range(lo, hi) if k not in linking and toks[k][0] not in PUNCTUATION]
+    free = [k for k in range(lo, hi) if k not in pre.links and toks[k][0] not in PUNCTUATION]
     if not free:
         return True
     if p.last <= t.first:
-        return free == [t.first - 1] and free[0] not in named
-    rel = relatives.get(t.last) or (relatives.get(t.last + 1) if toks[t.last][0] == "," else None)
-    return rel is not None and free[0] >= rel.first and free[-1] - rel.last < RELATIVE_REACH
+        return free == [t.first - 1] and free[0] not in pre.named
+    rel = pre.relatives.get(t.last) or (
+        pre.relatives.get(t.last + 1) if toks[t.last][0] == "," else None)
+    if rel is not None and free[0] >= rel.first and free[-1] - rel.last < RELATIVE_REACH:
+        return True
+    return said and complement(p, t, free, toks, pre)
+
+
+def complement(p: Mention, t: Mention, free: list[int], toks: tuple[Token, ...],
+               pre: Prepared) -> bool:
+    """Target, copula, predicate: what the copula says of the target may be modified or
+    coordinated by words of no class ("Immigrants are *monsters and* parasites",
+    "inmigrantes son unas *auténticas* ratas", "innvandrere er *rett og slett* parasitter").
+    At most `COMPLEMENT_FREE` of them, never two in a row ("Kvinner er *redde for* rotter":
+    a phrase of its own), all after the copula ("Women's *football* is..." has a subject of
+    its own), none a thing or a cue, and no punctuation, preposition or other copula
+    between them and the predicate ("Immigrants are welcome*,* rats...", "Women are afraid
+    *of* rats", "Women are great cooks and rats *are*...": the predicate is another
+    phrase's)."""
+    if len(free) > COMPLEMENT_FREE or any(k in pre.named for k in free) \
+            or any(b - a == 1 for a, b in zip(free, free[1:])):
+        return False
+    if not any(t.last <= k and c.last <= free[0] for k, c in pre.copulas.items()):
+        return False
+    return not any(toks[k][0] in PUNCTUATION or k in pre.relatives or k in pre.copulas
+                   for k in range(free[0], p.first))
 
 
 def vocative(t: Mention, toks: tuple[Token, ...], lay: Layout, linking: set[int]) -> bool:
