@@ -39,7 +39,8 @@ from ..variants import Token
 from .common import INERT_INSIDE, LINK_CUES, LINKING, NOT_FREE, Prepared, outermost
 from .meaning import compound, counter_speech, intensifier, negated, taken_by_frame
 from .orders import done_by_or_to_a_thing, modal
-from .targets import an_animal, implicit_subject, opening_mentions, referent_of, target_of
+from .targets import (an_animal, described, implicit_subject, opening_mentions, referent_of,
+                      target_of)
 
 __all__ = ["Prepared", "Relation", "Wanted", "prepare", "relate"]
 
@@ -117,8 +118,11 @@ def relate(toks: tuple[Token, ...], mentions: list[Mention], lay: Layout,
     for p in pre.predicates(wanted.predicates):
         if intensifier(p, by_family) or negated(p, by_family, lay, toks) or compound(p, toks):
             continue
+        harm = p.kind in wanted.modal or p.kind in wanted.unnamed
+        # a threat to "women who wear this" is a threat to women: the thing says which women
+        aside = described(p, pre, lay, toks) if harm else (0, 0)
         if p.kind in wanted.modal and (not modal(p, by_family, lay, toks)
-                                       or done_by_or_to_a_thing(p, by_family, lay)):
+                                       or done_by_or_to_a_thing(p, by_family, lay, aside)):
             continue
         said = p.last - p.first == 1 and p.kind not in wanted.modal  # a noun, an adjective
         target = target_of(p, pre, lay, toks, said)
@@ -135,7 +139,8 @@ def relate(toks: tuple[Token, ...], mentions: list[Mention], lay: Layout,
                 continue
             found.append(Relation(p, None))
             continue
-        if taken_by_frame(p, target, by_family, lay) or an_animal(target, referent, by_family, lay):
+        if taken_by_frame(p, target, by_family, lay, aside) \
+                or an_animal(target, referent, by_family, lay):
             continue
         if counter_speech(p, target, by_family, lay, toks):
             continue

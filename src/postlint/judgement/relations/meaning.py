@@ -40,20 +40,24 @@ def intensifier(p: Mention, by_family: dict) -> bool:
     return any(e.first == p.last for e in by_family.get("frame.evaluative", ()))
 
 
-def taken_by_frame(p: Mention, target: Mention | None, by_family: dict, lay: Layout) -> bool:
+def taken_by_frame(p: Mention, target: Mention | None, by_family: dict, lay: Layout,
+                   aside: tuple[int, int] = (0, 0)) -> bool:
     """Is the predicate about a thing or the speaker rather than the target? True when an
     `object` or `self` frame in the clause is nearer to it than the target ("this film is
     stupid", "my boss will kill me"); a frame before the predicate only when the target is
     not after it ("*I* hate immigrants": the speaker is the subject, the target the object).
     Without a target, only a frame just before an insult counts ("the main character is an
     idiot", "I feel like an idiot"); a jab of several words ("go drink that garbage") is
-    complete."""
+    complete. Frames within the tokens `aside` say who the target is, not what the predicate
+    is about: a relative clause that describes the target of a threat ("women who wear
+    *this* should be...", see `targets.relative_clause`)."""
     if target is None and p.last - p.first > 1:
         return False
     target_after = target is not None and target.first >= p.last
     for frame in ("frame.object", "frame.self"):
         for f in by_family.get(frame, ()):
-            if f.first < p.last and p.first < f.last or not same_clause(f, p, lay):
+            if f.first < p.last and p.first < f.last or not same_clause(f, p, lay) \
+                    or aside[0] <= f.first and f.last <= aside[1]:
                 continue
             before = f.last <= p.first
             if target is not None and gap(f, p) < gap(p, target) and not (before and target_after):

@@ -19,14 +19,18 @@ def modal(p: Mention, by_family: dict, lay: Layout, toks: tuple[Token, ...]) -> 
                for m in by_family.get("cue.modal", ()))
 
 
-def done_by_or_to_a_thing(p: Mention, by_family: dict, lay: Layout) -> bool:
+def done_by_or_to_a_thing(p: Mention, by_family: dict, lay: Layout,
+                          aside: tuple[int, int] = (0, 0)) -> bool:
     """Harm verbs said of things are hyperbole: a thing does it ("these prices will kill
     you", "this workout will kill you"), or a thing is what it is done with or to ("shoot
-    you an email", "kill you with these prices", "die of laughter")."""
+    you an email", "kill you with these prices", "die of laughter"). A thing within `aside`,
+    a relative clause that says which people ("women who wear *these dresses* should be
+    beaten"), does nothing."""
     clause = lay.clause[p.first]
     before = [m for m in (*by_family.get("frame.object", ()), *by_family.get("frame.self", ()),
                           *by_family.get("target", ()), *by_family.get("refer", ()))
               if m.last <= p.first and lay.clause[m.first] == clause
+              and not (aside[0] <= m.first and m.last <= aside[1])
               and not (m.family != "frame" and p.first - m.last <= 2)]  # a clitic: "te va a matar"
     if before and max(before, key=lambda m: m.last).cls == "frame.object":
         return True

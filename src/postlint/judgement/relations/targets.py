@@ -48,7 +48,7 @@ def target_of(p: Mention, pre: Prepared, lay: Layout, toks: tuple[Token, ...],
                 or subject and t.last <= p.first:
             continue
         inside = t.first < p.last and p.first < t.last  # "send them back"
-        linked = inside or (gap(p, t) <= REACH and reaches(p, t, toks, pre, said))
+        linked = inside or (near(p, t, pre, toks) and reaches(p, t, toks, pre, said))
         if not linked and not vocative(t, toks, lay, pre.links):
             continue
         # linked before addressed, outside the predicate before inside, named before a
@@ -57,6 +57,14 @@ def target_of(p: Mention, pre: Prepared, lay: Layout, toks: tuple[Token, ...],
         if best is None or rank < best[0]:
             best = (rank, t)
     return best[1] if best else None
+
+
+def near(p: Mention, t: Mention, pre: Prepared, toks: tuple[Token, ...]) -> bool:
+    """At most `REACH` tokens apart, or `RELATIVE_REACH` more when a relative clause says
+    which of the target it is ("Geje*, którzy całują się na ulicy,* powinni...")."""
+    apart = gap(p, t)
+    return apart <= REACH or apart <= REACH + RELATIVE_REACH \
+        and relative_clause(t, p, pre, toks) != (0, 0)
 
 
 def reaches(p: Mention, t: Mention, toks: tuple[Token, ...], pre: Prepared,
@@ -97,6 +105,28 @@ def complement(p: Mention, t: Mention, free: list[int], toks: tuple[Token, ...],
         return False
     return not any(toks[k][0] in PUNCTUATION or k in pre.relatives or k in pre.copulas
                    for k in range(free[0], p.first))
+
+
+def relative_clause(t: Mention, p: Mention, pre: Prepared, toks: tuple[Token, ...]) -> tuple[int, int]:
+    """The tokens of a relative clause or phrase between a target and the predicate after it
+    ("women *who dress like that* deserve..."), or an empty span."""
+    if t.last >= p.first:
+        return (0, 0)
+    rel = pre.relatives.get(t.last) or (
+        pre.relatives.get(t.last + 1) if toks[t.last][0] == "," else None)
+    return (rel.first, p.first) if rel is not None else (0, 0)
+
+
+def described(p: Mention, pre: Prepared, lay: Layout, toks: tuple[Token, ...]) -> tuple[int, int]:
+    """The relative clause of the last target before the predicate in its clause, if any:
+    the words that say which of the target a threat is about."""
+    found, last = (0, 0), -1
+    for t in pre.targets:
+        if last < t.last <= p.first and same_clause(t, p, lay):
+            span = relative_clause(t, p, pre, toks)
+            if span != (0, 0):
+                found, last = span, t.last
+    return found
 
 
 def vocative(t: Mention, toks: tuple[Token, ...], lay: Layout, linking: set[int]) -> bool:
