@@ -37,8 +37,9 @@ from ..clauses import Layout
 from ..mentions import Mention
 from ..variants import Token
 from .common import INERT_INSIDE, LINK_CUES, LINKING, NOT_FREE, Prepared, outermost
-from .meaning import compound, counter_speech, intensifier, negated, taken_by_frame
-from .orders import done_by_or_to_a_thing, modal
+from .meaning import (compound, counter_speech, intensifier, negated, taken_by_frame,
+                      within_another)
+from .orders import addressee, done_by_or_to_a_thing, modal
 from .targets import (an_animal, described, implicit_subject, opening_mentions, referent_of,
                       target_of)
 
@@ -119,13 +120,16 @@ def relate(toks: tuple[Token, ...], mentions: list[Mention], lay: Layout,
         if intensifier(p, by_family) or negated(p, by_family, lay, toks) or compound(p, toks):
             continue
         harm = p.kind in wanted.modal or p.kind in wanted.unnamed
+        if harm and within_another(p, by_family, wanted.predicates):
+            continue  # "kill yourself", "drep deg selv": a jab of another rule, not a threat
         # a threat to "women who wear this" is a threat to women: the thing says which women
         aside = described(p, pre, lay, toks) if harm else (0, 0)
-        if p.kind in wanted.modal and (not modal(p, by_family, lay, toks)
+        if p.kind in wanted.modal and (not modal(p, by_family, lay, toks, pre)
                                        or done_by_or_to_a_thing(p, by_family, lay, aside)):
             continue
         said = p.last - p.first == 1 and p.kind not in wanted.modal  # a noun, an adjective
-        target = target_of(p, pre, lay, toks, said)
+        target = target_of(p, pre, lay, toks, said, addressee(p, lay, toks, pre) if harm else 0,
+                           doer=p.kind in wanted.modal)
         referent = None
         if target is not None and target.family == "refer":
             referent = referent_of(target, targets, lay)

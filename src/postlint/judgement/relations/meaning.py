@@ -93,3 +93,10 @@ def counter_speech(p: Mention, target: Mention | None, by_family: dict, lay: Lay
     if condemned and lay.quoted[p.first] and lay.quoted[target.first]:
         return any(not lay.quoted[c.first] for c in by_family["cue.condemn"])
     return False
+
+
+def within_another(p: Mention, by_family: dict, kinds: frozenset[str]) -> bool:
+    """Inside a longer predicate of a kind the rule does not ask for: "kill" in the jab
+    "kill yourself" (hostile, not a threat of violence), "drep" in "drep deg selv"."""
+    return any(m.kind not in kinds and m.first <= p.first and p.last <= m.last
+               and m.last - m.first > p.last - p.first for m in by_family.get("predicate", ()))

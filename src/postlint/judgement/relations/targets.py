@@ -35,25 +35,28 @@ def implicit_subject(p: Mention, toks: tuple[Token, ...], lay: Layout, pre: Prep
 
 
 def target_of(p: Mention, pre: Prepared, lay: Layout, toks: tuple[Token, ...],
-              said: bool = True) -> Mention | None:
+              said: bool = True, addressed: int = 0, doer: bool = False) -> Mention | None:
     """The target the predicate is said about, or None. A predicate right before a copula is
     the subject of its clause: a target before it is not what it is said of ("Immigrants and
     *rats are* a problem"). `said`: the predicate can be what a copula says of a target: one
     word that needs no modal, a noun or an adjective, not a harm verb or a phrase
-    ("fueron recibidos *a tiros*" is news)."""
+    ("fueron recibidos *a tiros*" is news). Targets before `addressed` are whom an order is
+    given to: the order is about any other target ("@dave kill all the immigrants"), and
+    about them only when it names no one else ("@kev go drink bleach"), unless they are told
+    to be the `doer` of a harm verb ("@kasia zabić komary": she is to kill them)."""
     best = None
     subject = p.last in pre.copulas
     for t in pre.targets:
         if not same_clause(p, t, lay) or modifier(t, pre.by_family, toks) \
-                or subject and t.last <= p.first:
+                or subject and t.last <= p.first or doer and t.last <= addressed:
             continue
         inside = t.first < p.last and p.first < t.last  # "send them back"
         linked = inside or (near(p, t, pre, toks) and reaches(p, t, toks, pre, said))
         if not linked and not vocative(t, toks, lay, pre.links):
             continue
-        # linked before addressed, outside the predicate before inside, named before a
-        # pronoun, near before far
-        rank = (not linked, inside, t.family == "refer", gap(p, t))
+        # told to do it after all others, linked before addressed, outside the predicate
+        # before inside, named before a pronoun, near before far
+        rank = (t.last <= addressed, not linked, inside, t.family == "refer", gap(p, t))
         if best is None or rank < best[0]:
             best = (rank, t)
     return best[1] if best else None
