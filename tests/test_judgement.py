@@ -192,3 +192,20 @@ def test_finding_names_both_spans_and_what_the_post_does(tmp_path, check):
     assert "(migration status)" in f["message"]
     assert (f["line"], f["column"], f["end_column"]) == (2, 5, 30)
     assert f["match"] == "immigrants should be shot"
+
+
+@pytest.mark.parametrize("text, lang, whom", [
+    ("@dave kill all the immigrants", "en", "a group (migration status)"),
+    ("@kasia zabić wszystkich imigrantów", "pl", "a group (migration status)"),
+    ("@ola drep alle innvandrerne", "nb", "a group (migration status)"),
+    ("@pedro matar a todos los inmigrantes", "es", "a group (migration status)"),
+])
+def test_an_order_after_an_address_is_about_its_target_not_the_addressee(tmp_path, check, text,
+                                                                         lang, whom):
+    """The @mention that opens a reply is told to do it: the threat is against the group the
+    order names, not the person it is said to (who is the target only when the order names
+    no one else: "@kev go drink bleach")."""
+    draft = tmp_path / "d.jsonl"
+    draft.write_text(json.dumps({"id": "1", "text": text, "language": lang}) + "\n", "utf-8")
+    [f] = check("--select", "profanity.threat", str(draft)).json["findings"]
+    assert whom in f["message"], f["message"]

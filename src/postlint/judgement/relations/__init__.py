@@ -37,11 +37,16 @@ from ..clauses import Layout
 from ..mentions import Mention
 from ..variants import Token
 from .common import INERT_INSIDE, LINK_CUES, LINKING, NOT_FREE, Prepared, outermost
-from .meaning import (compound, counter_speech, intensifier, negated, taken_by_frame,
-                      within_another)
+from .meaning import compound, counter_speech, intensifier, negated, taken_by_frame, within_another
 from .orders import addressee, done_by_or_to_a_thing, modal
-from .targets import (an_animal, described, implicit_subject, opening_mentions, referent_of,
-                      target_of)
+from .targets import (
+    an_animal,
+    described,
+    implicit_subject,
+    opening_mentions,
+    referent_of,
+    target_of,
+)
 
 __all__ = ["Prepared", "Relation", "Wanted", "prepare", "relate"]
 

@@ -52,7 +52,7 @@ def order(p: Mention, lay: Layout, toks: tuple[Token, ...], pre: Prepared) -> bo
     begins = addressed(start, toks, pre)
     if begins != p.first:
         return False
-    return not reported(p, toks) or any(toks[k][0][:1].isalnum() or toks[k][0][:1] == "@"
+    return not reported(p, toks, pre) or any(toks[k][0][:1].isalnum() or toks[k][0][:1] == "@"
                                         for k in range(start, begins))
 
 
@@ -86,11 +86,19 @@ def addressed(start: int, toks: tuple[Token, ...], pre: Prepared) -> int:
     return k
 
 
-def reported(p: Mention, toks: tuple[Token, ...]) -> bool:
-    """A harm verb that matched only through its lemma, in neither the form its entry spells
-    nor its base form: an inflected, finite or passive form ("Matan", "zabito", "drept",
-    "kills"), which reports what was done; orders are the base form or an imperative the
-    vocabulary spells ("Kill", "zabić", "zabijcie", "drep")."""
+def reported(p: Mention, toks: tuple[Token, ...], pre: Prepared) -> bool:
+    """A report, not an order: a harm verb in an inflected form (neither the form its entry
+    spells nor its base form: "Matan", "zastrzelono", "Killed"), whose victims
+    are counted or qualified by a word of no class before the group is named ("Matan a *dos*
+    migrantes en la frontera"). An inflected verb that names the group as such, with link
+    words only ("Maten a los inmigrantes", "Matad a todos"), still orders: a lemma table
+    does not tell "matan" (they kill) from "maten" (kill!)."""
     word = p.entry.split(" ", 1)[0].lower()
     lower, lemma = toks[p.first][1], toks[p.first][2]
-    return not word.endswith("*") and lower != word and lower != lemma
+    if lower in (word, lemma):  # a stem ("zastrzel*") says nothing of the form: the lemma does
+        return False
+    named = {t.first for t in pre.targets}
+    k = p.last
+    while k < len(toks) and k in pre.links and k not in named:
+        k += 1
+    return k < len(toks) and k not in named and toks[k][0][:1].isalnum()

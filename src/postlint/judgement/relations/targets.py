@@ -3,6 +3,8 @@ pronouns (see the package's docstring)."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from ..clauses import Layout
 from ..mentions import Mention
 from ..variants import Token
@@ -102,7 +104,7 @@ def complement(p: Mention, t: Mention, free: list[int], toks: tuple[Token, ...],
     *of* rats", "Women are great cooks and rats *are*...": the predicate is another
     phrase's)."""
     if len(free) > COMPLEMENT_FREE or any(k in pre.named for k in free) \
-            or any(b - a == 1 for a, b in zip(free, free[1:])):
+            or any(b - a == 1 for a, b in pairwise(free)):
         return False
     if not any(t.last <= k and c.last <= free[0] for k, c in pre.copulas.items()):
         return False
