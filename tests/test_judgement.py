@@ -209,3 +209,17 @@ def test_an_order_after_an_address_is_about_its_target_not_the_addressee(tmp_pat
     draft.write_text(json.dumps({"id": "1", "text": text, "language": lang}) + "\n", "utf-8")
     [f] = check("--select", "profanity.threat", str(draft)).json["findings"]
     assert whom in f["message"], f["message"]
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Shoot them on sight, the refugees.", "en"),
+    ("Drown them in the sea, all these migrants.", "en"),
+    ("Utopić ich w morzu, tych imigrantów.", "pl"),
+])
+def test_a_pronoun_names_the_group_the_clause_is_addressed_to(tmp_path, check, text, lang):
+    """"Shoot *them*..., *the refugees*": the group named at the end of the clause is whom the
+    pronoun stands for, though it comes after it."""
+    draft = tmp_path / "d.jsonl"
+    draft.write_text(json.dumps({"id": "1", "text": text, "language": lang}) + "\n", "utf-8")
+    [f] = check("--select", "profanity.threat", str(draft)).json["findings"]
+    assert "a group (migration status)" in f["message"], f["message"]

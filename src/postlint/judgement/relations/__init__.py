@@ -9,7 +9,11 @@ target it is said about, and keeps the pair only if the post means it:
   before a target that follows its predicate ("I hate *illegal* immigrants"). So "I hate it
   when women..." and "women love dogs" relate nothing. A target addressed at the end of a
   clause ("Go back home, immigrants.") is reached from anywhere in it. A target that only
-  modifies a thing ("Chinese food", "women's clothing") is not a target;
+  modifies a thing ("Chinese food", "women's clothing") is not a target. What a copula says
+  of the target before it reaches it across a word or two of no class ("Immigrants are
+  *monsters and* parasites"); a predicate right before a copula is a subject ("rats are a
+  problem"). A relative clause after a target says which of them ("women *who wear this*
+  should be..."): its things are not what a threat is about (targets.py);
 - reference: a pronoun ("they", "them") with no target of its own stands for the last group
   named before it, in the clause or in an earlier sentence ("Immigrants? They are...");
 - frames: an object nearer to the predicate than any person ("your delivery was pathetic",
@@ -20,13 +24,18 @@ target it is said about, and keeps the pair only if the post means it:
   after it (Norwegian "jeg hater ikke..."), unless the negation is part of the predicate
   itself ("are not human");
 - modality: harm verbs ("kill", "shoot") are threats only with a modal or a wish before them
-  ("should be shot", "let's", "I'll") or as an order at the start of a clause ("Kill them");
-  a report of violence ("were shot") is news, not a threat;
+  ("should be shot", "let's", "I'll") or as an order at the start of a clause ("Kill them"),
+  also after an address ("@dave kill...", "Pedro, matad...": the addressee is told to do it);
+  a report of violence ("were shot", the headline "Matan a dos migrantes") is news, not a
+  threat (orders.py);
 - counter-speech: a statement that is reported ("saying", "calling") or quoted, in a post
   that condemns it ("...is wrong", "racist", "stop"), is not the post's own voice.
 
 Questions and opinions change nothing: "Why are X always...?" and "I think X are..." say
 the same thing as the statement.
+
+Modules: targets.py (which target), orders.py (harm verbs: modals, orders, things),
+meaning.py (negation, frames, counter-speech), common.py (what they share).
 """
 
 from __future__ import annotations
@@ -40,6 +49,7 @@ from .common import INERT_INSIDE, LINK_CUES, LINKING, NOT_FREE, Prepared, outerm
 from .meaning import compound, counter_speech, intensifier, negated, taken_by_frame, within_another
 from .orders import addressee, done_by_or_to_a_thing, modal
 from .targets import (
+    addressed_group,
     an_animal,
     described,
     implicit_subject,
@@ -137,7 +147,7 @@ def relate(toks: tuple[Token, ...], mentions: list[Mention], lay: Layout,
                            doer=p.kind in wanted.modal)
         referent = None
         if target is not None and target.family == "refer":
-            referent = referent_of(target, targets, lay)
+            referent = referent_of(target, targets, lay) or addressed_group(target, pre, lay, toks)
             if referent is None and p.kind not in wanted.unnamed:
                 target = None  # "Poniedziałki? Nie znosimy ich": no group to refer to
         if target is None and implicit_subject(p, toks, lay, pre):

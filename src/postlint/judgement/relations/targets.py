@@ -134,6 +134,18 @@ def described(p: Mention, pre: Prepared, lay: Layout, toks: tuple[Token, ...]) -
     return found
 
 
+def addressed_group(pronoun: Mention, pre: Prepared, lay: Layout,
+                    toks: tuple[Token, ...]) -> Mention | None:
+    """The group a clause is addressed to at its end, which a pronoun before it names:
+    "Drown *them* in the sea, *all these migrants*." (`referent_of` looks only back)."""
+    for t in pre.targets:
+        if t.family == "target" and t.first > pronoun.first and same_clause(t, pronoun, lay) \
+                and t.kind.split(".")[0] in ("groups", "others", "victims") \
+                and vocative(t, toks, lay, pre.links):
+            return t
+    return None
+
+
 def vocative(t: Mention, toks: tuple[Token, ...], lay: Layout, linking: set[int]) -> bool:
     """", immigrants." or ", those Jews." at the end of a clause: the clause is said to them
     or about them."""
