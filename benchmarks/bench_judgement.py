@@ -2,6 +2,7 @@
 
     python3 benchmarks/bench_judgement.py [--lang en] [--ways]
     python3 benchmarks/bench_judgement.py --cost QUEUE.jsonl   # share of check time
+    python3 benchmarks/bench_judgement.py --pairs QUEUE.jsonl [--rounds 3]  # whole processes
 
 
 For each language (tests/data/judgement/<lang>.yaml): recall = hateful cases (an `expect`
@@ -15,6 +16,12 @@ built-in rules, and without the relation rules (the judgement), post by post in 
 that a busy machine slows both alike; prints the judgement's share. The posts are read once,
 so reading, ranking and formatting (which judgement does not touch) are not counted: the
 share of a whole run is smaller.
+
+`--pairs QUEUE`: whole `postlint check --jobs 1` processes over the queue, with all rules and
+with the relation rules ignored (`--ignore`), in interleaved pairs (the order alternates);
+prints each pair's CPU seconds (user + system of the child, not wall time: a busy machine
+stretches wall time far more) and their ratio, then the median ratio. The issue's bound:
+at most 1.10 (throughput with judgement at least 90 % of without).
 """
 
 from __future__ import annotations
@@ -83,15 +90,47 @@ def cost(path: str, rounds: int = 3) -> None:
           f"judgement {share:.1%} of rule time")
 
 
+RELATION_RULES = ("profanity.hate", "profanity.threat", "profanity.mockery", "profanity.hostility")
+
+
+def pairs(path: str, rounds: int = 3) -> None:
+    """CPU of whole processes with and without the relation rules (see the docstring)."""
+    import resource
+    import statistics
+
+    def cpu(extra: list[str]) -> float:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run([sys.executable, "-m", "postlint", "check", "--jobs", "1", "--offline",
+                        "--quiet", "--format", "json", *extra, path],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+    without = [x for r in RELATION_RULES for x in ("--ignore", r)]
+    cpu([])  # the first run fills the cache folder (compiled vocabularies, lemma tables)
+    ratios = []
+    for i in range(rounds):
+        order = [("all", []), ("without", without)]
+        spent = dict((name, cpu(extra)) for name, extra in (order if i % 2 == 0 else order[::-1]))
+        ratios.append(spent["all"] / spent["without"])
+        print(f"pair {i + 1}: all rules {spent['all']:.2f} s CPU, without the relation rules "
+              f"{spent['without']:.2f} s: ratio {ratios[-1]:.3f}", flush=True)
+    print(f"median ratio {statistics.median(ratios):.3f} over {rounds} pairs")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cost", metavar="QUEUE", help="share of check time (see docstring)")
+    parser.add_argument("--pairs", metavar="QUEUE", help="whole-process CPU ratio (see docstring)")
+    parser.add_argument("--rounds", type=int, default=3, help="pairs for --pairs")
     parser.add_argument("--lang", action="append")
     parser.add_argument("--ways", action="store_true", help="per way, too")
     parser.add_argument("--misses", action="store_true", help="print the cases that fail")
     args = parser.parse_args()
     if args.cost:
         return cost(args.cost)
+    if args.pairs:
+        return pairs(args.pairs, args.rounds)
     for lang in args.lang or LANGS:
         path = DATA / "judgement" / f"{lang}.yaml"
         if not path.exists():

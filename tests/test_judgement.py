@@ -114,6 +114,11 @@ def test_screen_never_hides_a_relation():
     """Most posts are never analysed: a screen on the predicates (and a check for disguised
     spellings) says "nothing to judge". Checked against the unscreened analysis on every
     suite case and labelled post, in every language."""
+    from postlint import judgement
+    from postlint.config import DEFAULT
+    from postlint.engine import Context, Options
+    from postlint.model import Post
+
     texts = [(c["text"], lang) for lang in LANGS for c in suite(lang)]
     for name in ("sensitive/benign.yaml", "profanity/benign.yaml", "profanity/positives.yaml"):
         for p in yaml.safe_load((DATA.parent / name).read_text("utf-8"))["posts"]:
@@ -122,6 +127,13 @@ def test_screen_never_hides_a_relation():
     screened, unscreened = _relations(texts, True), _relations(texts, False)
     assert screened == unscreened
     assert sum(1 for r in unscreened if any(r)) > 200  # not vacuous
+    # stronger: no post with a predicate at all (a relation or not) is screened out
+    ctx = Context(DEFAULT, Options())
+    posts = [Post("t", str(i), text, language=lang) for i, (text, lang) in enumerate(texts)]
+    hidden = [p.text for p in posts if judgement._analyse(p, ctx, screened=False) is not None
+              and judgement._analyse(p, ctx) is None]
+    assert hidden == []
+    assert sum(judgement._analyse(p, ctx) is None for p in posts) > 100  # the screen screens
 
 
 @pytest.mark.parametrize("text, spelled", [

@@ -26,12 +26,13 @@ from typing import Any
 
 from ..language import resolve
 from ..language.phrases import tokens as phrase_tokens
-from ..language.screens import WORD, Screen
+from ..language.screens import WORD
 from ..model import Post
 from .clauses import Layout, layout
-from .compiled import compile_language, restore, valid as valid_compiled
+from .compiled import FORMAT, compile_language, restore, valid as valid_compiled
 from .mentions import Matcher, Mention
 from .relations import Relation, Wanted, prepare, relate
+from .screen import PairScreen
 from .variants import Respeller, Token, disguised, spaced
 from .vocab import Vocab, read as read_vocab, vocab_of
 
@@ -58,8 +59,8 @@ class Language:
     matcher: Matcher
     predicates: Matcher  # the predicates alone: no predicate, nothing to relate
     respeller: Respeller
-    screen: Screen  # the words, stems and patterns a chunk needs to hold a predicate
-    chunks: dict[str, tuple[bool, bool]] = field(default_factory=dict)  # see `_chunk`
+    screen: PairScreen  # the words (slots) a post needs to hold a predicate
+    chunks: dict[str, tuple[frozenset[int], bool]] = field(default_factory=dict)  # see `_chunk`
 
 
 def vocab(lang: str, ctx: Any) -> Vocab:
@@ -119,7 +120,7 @@ def _build_language(lang: str, ctx: Any) -> Language:
         return compile_language(classes, respellable, lang, language.inflections, zipf)
 
     # compiled inflections depend on the lemma tables: keyed by the installed lookups file
-    key = cache.content_key(_files(ctx)[0], lang, language.lookups_source(lang)[1])
+    key = cache.content_key(_files(ctx)[0], lang, language.lookups_source(lang)[1], FORMAT)
     data = cache.memo("judgement", key, build, valid=valid_compiled)
     matcher, predicates, screen, plain, stems = restore(data)
     knows = lex.knows if lex is not None else (lambda w: True)
@@ -127,20 +128,17 @@ def _build_language(lang: str, ctx: Any) -> Language:
                     Respeller(plain, stems, knows, language._lemmatizer(lang)), screen)
 
 
-def _chunk(chunk: str, built: Language) -> tuple[bool, bool]:
-    """(may hold a predicate, may hide a disguised word) for one whitespace chunk, memoised:
-    a queue repeats its words. A predicate: a word or stem of the screen (`build_screen`).
+def _chunk(chunk: str, built: Language) -> tuple[frozenset[int], bool]:
+    """(the screen's slots it fills, may hide a disguised word) for one whitespace chunk,
+    memoised: a queue repeats its words. Slots: words of predicates (`screen.PairScreen`).
     A disguised word: leet, symbols or repeated letters (`variants.disguised`), an unknown
     word one edit from a predicate or target, or two words run together."""
     found = built.chunks.get(chunk)
     if found is None:
-        screen, fix = built.screen, built.respeller.fix
-        folded = chunk.casefold()
-        words = WORD.findall(folded)
-        predicate = any(w in screen.words or w.startswith(screen.stem_tuple) for w in words) \
-            or (screen.other is not None and screen.other.search(chunk) is not None)
-        hidden = disguised(chunk) or any(len(w) >= 5 and fix(w) is not None for w in words)
-        found = (predicate, hidden)
+        fix = built.respeller.fix
+        hidden = disguised(chunk) or any(len(w) >= 5 and fix(w) is not None
+                                         for w in WORD.findall(chunk.casefold()))
+        found = (built.screen.slots(chunk), hidden)
         if len(built.chunks) >= CHUNK_MEMO:
             built.chunks.clear()
         built.chunks[chunk] = found
@@ -149,14 +147,17 @@ def _chunk(chunk: str, built: Language) -> tuple[bool, bool]:
 
 def _screened(text: str, built: Language) -> tuple[bool, bool]:
     """(a predicate may be in the post, a variation may hide one): asked of the post's own
-    language only, chunk by chunk; letters spaced out ("h a t e") span chunks (`spaced`)."""
-    predicate = hidden = False
+    language only, chunk by chunk (a phrase's two words may be in two chunks); letters
+    spaced out ("h a t e") span chunks (`spaced`)."""
+    slots: set[int] = set()
+    hidden = False
+    chunks = built.chunks
     for chunk in text.split():
-        p, h = _chunk(chunk, built)
-        predicate, hidden = predicate or p, hidden or h
-        if predicate and hidden:
-            break
-    return predicate, hidden or spaced(text)
+        found = chunks.get(chunk) or _chunk(chunk, built)
+        if found[0]:
+            slots.update(found[0])
+        hidden = hidden or found[1]
+    return built.screen.fires(slots), hidden or spaced(text)
 
 
 def analyse(post: Post, ctx: Any) -> Analysis | None:

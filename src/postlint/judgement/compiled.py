@@ -11,15 +11,18 @@ be read, or holds anything of another shape, is rebuilt: it is never trusted bli
 
 from __future__ import annotations
 
-import re
 from typing import Any, Callable
 
 from ..language.phrases import Pattern, Word, lazy_index, words
-from ..language.screens import Screen, build_screen
+from . import screen as screens
 from .mentions import Matcher, plain_words
+from .screen import PairScreen
 
 Data = dict[str, Any]
 KINDS = frozenset({"ci", "form", "cs", "prefix", "any"})
+# The shape of the data, in the cache key: a run of another shape's code (another checkout
+# sharing the cache folder) writes under another key instead of rebuilding this one's.
+FORMAT = "pairs-1"
 
 
 def compile_language(classes: dict[str, list[str]], respellable: list[str], lang: str,
@@ -36,13 +39,10 @@ def compile_language(classes: dict[str, list[str]], respellable: list[str], lang
             if cls not in item[2]:
                 item[2].append(cls)
     predicates = [e for cls, entries in classes.items() if cls.startswith("predicate.") for e in entries]
-    screen = build_screen(predicates, lang, (lang,), zipf)
     plain, stems = plain_words(respellable, lang, inflections)
     return {
         "patterns": list(patterns.values()),
-        "screen": {"words": sorted(screen.words), "stems": sorted(screen.stems),
-                   "tags": sorted(screen.tags),
-                   "other": screen.other.pattern if screen.other is not None else None},
+        "screen": screens.build(predicates, lang, zipf),
         "respell": {"words": sorted(plain), "stems": sorted(stems)},
     }
 
@@ -56,15 +56,14 @@ def valid(data: Any) -> bool:
             and isinstance(split, list) and split
             and all(isinstance(k, str) and k in KINDS and isinstance(v, str) for k, v in split)
             for entry, split, classes in data["patterns"])
-        screen, respell = data["screen"], data["respell"]
-        ok = ok and all(isinstance(x, str) for key in ("words", "stems", "tags") for x in screen[key])
-        ok = ok and (screen["other"] is None or isinstance(screen["other"], str))
+        respell = data["respell"]
+        ok = ok and screens.valid(data["screen"])
         return ok and all(isinstance(x, str) for key in ("words", "stems") for x in respell[key])
     except (KeyError, TypeError, ValueError):
         return False
 
 
-def restore(data: Data) -> tuple[Matcher, Matcher, Screen, frozenset[str], frozenset[str]]:
+def restore(data: Data) -> tuple[Matcher, Matcher, PairScreen, frozenset[str], frozenset[str]]:
     """(matcher of every class, matcher of the predicates, screen, respellable words,
     respellable stems) from compiled data."""
     labels: dict[int, tuple[str, ...]] = {}
@@ -81,10 +80,6 @@ def restore(data: Data) -> tuple[Matcher, Matcher, Screen, frozenset[str], froze
     rows = data["patterns"]
     every = lazy_index(rows, first, make)  # Patterns are built when a post's word needs them
     preds = lazy_index([r for r in rows if any(c.startswith("predicate.") for c in r[2])], first, make)
-    screen = data["screen"]
-    other = re.compile(screen["other"], re.IGNORECASE) if screen["other"] else None
-    built_screen = Screen(frozenset(screen["words"]), frozenset(screen["stems"]),
-                          frozenset(screen["tags"]), other)
     respell = data["respell"]
-    return (Matcher(every, labels), Matcher(preds, labels, handles=False), built_screen,
+    return (Matcher(every, labels), Matcher(preds, labels, handles=False), screens.restore(data["screen"]),
             frozenset(respell["words"]), frozenset(respell["stems"]))

@@ -61,18 +61,12 @@ def build_screen(entries: list[str], lang: str, post_langs: Iterable[str],
     other characters ('s) to a case-insensitive substring: both go into `other`, a regex
     built from escaped literals as a trie, so the standard `re` cannot backtrack.
     """
-    import re
-
-    from .. import language
-
     exact, prefixes, short, folded = set(), set(), set(), set()
     langs = tuple(dict.fromkeys(post_langs))
     for entry in entries:
-        words = [w for w in entry_words(entry, lang) if w.kind != "any" and WORD.fullmatch(w.value)
-                 and (len(w.value) >= 3 or len(w.value) == 2 and w.value.isalpha())]
-        if words:
-            choices = [_forms(w, langs, language) for w in words]
-            forms, stems = min(choices, key=lambda c: (_mass(c, zipf), -min(map(len, c[0] | c[1]))))
+        choices = entry_choices(entry, lang, langs, zipf)
+        if choices:
+            forms, stems = choices[0]
             exact |= forms
             prefixes |= stems
         else:
@@ -80,19 +74,44 @@ def build_screen(entries: list[str], lang: str, post_langs: Iterable[str],
         together = "".join(ch for ch in entry.lower().rstrip("*") if ch.isalnum())
         if len(together) >= 4:
             folded.add(together.casefold())
-    plain_words = {f.casefold() for f in exact if WORD.fullmatch(f.casefold())}
-    plain_stems = {p.casefold() for p in prefixes if WORD.fullmatch(p.casefold())}
+    plain_words = {f.casefold() for f in exact if plain(f)}
+    plain_stems = {p.casefold() for p in prefixes if plain(p)}
+    source = other_source({f for f in exact if not plain(f)}, {p for p in prefixes if not plain(p)},
+                          short)
+    other = re.compile(source, re.IGNORECASE) if source is not None else None
+    return Screen(frozenset(plain_words), frozenset(plain_stems), frozenset(folded), other)
+
+
+def entry_choices(entry: str, lang: str, langs: tuple[str, ...],
+                  zipf: Callable[[str], float]) -> list[tuple[set[str], set[str]]]:
+    """(forms, stems) of each screenable word of an entry (plain words of two letters or
+    more, not `*`), rarest first (by `_mass`, then longest): a screen needs the first; a
+    stricter one (the judgement's, `judgement.screen`) the first two. Empty: no such word
+    (R.I.P., 9/11, emoji), see `_loose`."""
+    from .. import language
+
+    words = [w for w in entry_words(entry, lang) if w.kind != "any" and WORD.fullmatch(w.value)
+             and (len(w.value) >= 3 or len(w.value) == 2 and w.value.isalpha())]
+    choices = [_forms(w, langs, language) for w in words]
+    return sorted(choices, key=lambda c: (_mass(c, zipf), -min(map(len, c[0] | c[1]))))
+
+
+def plain(form: str) -> bool:
+    r"""A form or stem a chunk's `\w+` runs can be looked up for (else `other_source`)."""
+    return WORD.fullmatch(form.casefold()) is not None
+
+
+def other_source(odd_forms: set[str], odd_stems: set[str], short: set[str]) -> str | None:
+    """The regex (case-insensitive) for what dictionary lookups cannot screen: forms with
+    other characters ('s) as substrings, odd stems and `_loose` pieces at a word's start."""
     parts = []
-    odd_forms = {f for f in exact if not WORD.fullmatch(f.casefold())}
     if odd_forms:
         parts.append(trie_regex(odd_forms))
-    odd_stems = {p for p in prefixes if not WORD.fullmatch(p.casefold())}
     if odd_stems:
         parts.append(r"(?<!\w)" + trie_regex(odd_stems))
     if short:
         parts.append(r"(?<!\w)" + trie_regex(short) + r"\w{0,3}(?!\w)")
-    other = re.compile("|".join(parts), re.IGNORECASE) if parts else None
-    return Screen(frozenset(plain_words), frozenset(plain_stems), frozenset(folded), other)
+    return "|".join(parts) if parts else None
 
 
 WORD = re.compile(r"\w+")  # a token of `language.tokenize` that is a plain word
